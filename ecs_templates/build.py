@@ -1,0 +1,42 @@
+"""The build: config -> templates -> rendered files -> validation -> manifest, all in memory."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import metadata
+
+from ecs_templates.artifacts import MANIFEST, manifest, oversized, render_templates, yaml_matches_json
+from ecs_templates.config.model import Config
+from ecs_templates.stacks import build_all
+from ecs_templates.validation import Finding, Validator
+
+
+@dataclass(frozen=True)
+class BuildOutput:
+    files: dict[str, bytes]
+    findings: list[Finding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def build_files(config: Config, *, validate: bool = True, validator: Validator | None = None,
+                location: str = "templates") -> BuildOutput:
+    """Every artifact file of one version; nothing touches the disk here."""
+    files = render_templates(build_all(config))
+    findings: list[Finding] = []
+    if validate:
+        validator = validator or Validator()
+        for name in sorted(files):
+            if name.endswith(".json"):
+                findings.extend(validator.lint_text(files[name].decode("utf-8"), f"{location}/{name}"))
+            elif name.endswith(".yaml") and not yaml_matches_json(files[name], files[name[:-5] + ".json"]):
+                findings.append(Finding(f"{location}/{name}", 1, 1, "E0000",
+                                        "the YAML rendering differs from the JSON one"))
+        validation = {"tool": "cfn-lint", "version": metadata.version("cfn-lint"),
+                      "include_checks": ["I"], "findings": len(findings),
+                      "status": "passed" if not findings else "failed"}
+    else:
+        validation = {"tool": "cfn-lint", "status": "skipped (--no-lint)"}
+    warnings = [f"{name} is {len(files[name]):,} bytes, over the 51,200-byte inline limit of "
+                "CloudFormation: deploy it through an S3 bucket (scripts/deploy.sh --s3-bucket)"
+                for name in oversized(files)]
+    files[MANIFEST] = manifest(files, validation)
+    return BuildOutput(files, findings, warnings)

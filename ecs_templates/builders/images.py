@@ -1,0 +1,41 @@
+"""Container images: from this account's ECR repositories by default, or any URI given at deploy time."""
+from __future__ import annotations
+
+from typing import Any
+
+from troposphere import Equals, If, Ref, Template
+
+from ecs_templates.builders.registry import registry_image_uri
+from ecs_templates.builders.template import add_condition, add_parameter, stack_metadata
+from ecs_templates.config.model import Application
+from ecs_templates.naming import logical_id
+
+IMAGES_GROUP = "Container images"
+
+
+def add_image_parameters(template: Template, app: Application) -> dict[str, Any]:
+    """One tag for every repository and an optional full image URI per container.
+
+    Returns container name -> image expression. The source images (what push-images.sh
+    pulls before pushing to ECR) are recorded in the template metadata.
+    """
+    tag = add_parameter(
+        template, "ImageTag", group=IMAGES_GROUP, label="Image tag in ECR",
+        Type="String", Default="latest", AllowedPattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",
+        ConstraintDescription="a Docker tag: letters, digits, _ . - (at most 128)",
+        Description="Tag of the images pushed to this account's ECR repositories (the ecr stack).")
+    images: dict[str, Any] = {}
+    for container in app.containers:
+        name = logical_id(container.name, "image")
+        override = add_parameter(
+            template, name, group=IMAGES_GROUP, label=f"{container.name} image URI (optional)",
+            Type="String", Default="",
+            Description=f"Full image URI for {container.name}. Empty: "
+                        f"<account>.dkr.ecr.<region>.amazonaws.com/{container.repository}:<ImageTag>.")
+        from_registry = add_condition(template, logical_id(container.name, "image", "from", "registry"),
+                                      Equals(Ref(override), ""))
+        images[container.name] = If(from_registry, registry_image_uri(container.repository, Ref(tag)),
+                                    Ref(override))
+    stack_metadata(template)["SourceImages"] = {
+        container.repository: container.image for container in app.containers}
+    return images

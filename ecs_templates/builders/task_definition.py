@@ -1,0 +1,108 @@
+"""Task definitions: the application's containers rendered for one network mode and launch type."""
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+from troposphere import NoValue, Ref, Template, ecs, logs, secretsmanager
+
+from ecs_templates import wiring
+from ecs_templates.config import instance_types
+from ecs_templates.config.model import Application, Container
+from ecs_templates.errors import ConfigError
+
+
+def _port_mappings(container: Container, network_mode: str) -> list[ecs.PortMapping]:
+    mappings = []
+    for index, port in enumerate(container.ports):
+        if network_mode == "awsvpc":
+            if port.host_port not in (None, port.container_port):
+                raise ConfigError(
+                    f"{container.path}.ports[{index}].host",
+                    f"{container.name}: host port {port.host_port} differs from container port "
+                    f"{port.container_port}, which awsvpc cannot do (the task has its own address); "
+                    "remove `host` or set it to the container port")
+            host_port = port.container_port
+        else:
+            host_port = port.host_port if port.host_port is not None else 0  # 0: dynamic
+        mappings.append(ecs.PortMapping(ContainerPort=port.container_port, HostPort=host_port,
+                                        Protocol=port.protocol))
+    return mappings
+
+
+def container_definition(container: Container, *, network_mode: str, image: Any,
+                         secrets: Mapping[str, secretsmanager.Secret], log_group: logs.LogGroup,
+                         in_task: set[str], service_hosts: Mapping[str, str] | None = None
+                         ) -> ecs.ContainerDefinition:
+    """One container, with its `uses` wired for `network_mode` and its secrets injected."""
+    for connection in container.uses:
+        if connection.container not in in_task and not (service_hosts and connection.container in service_hosts):
+            raise ConfigError(
+                f"{container.path}.uses.{connection.container}",
+                f"{container.name} uses {connection.container}, which is not in this task "
+                f"(containers: {', '.join(sorted(in_task))}); add it or remove the `uses` entry")
+    environment = dict(container.environment)
+    environment.update(wiring.connection_environment(container, network_mode, service_hosts))
+    health = container.health_check
+    optional: dict[str, Any] = {
+        "PortMappings": _port_mappings(container, network_mode),
+        "Environment": [ecs.Environment(Name=name, Value=value)
+                        for name, value in sorted(environment.items())],
+        "Secrets": [ecs.Secret(Name=name, ValueFrom=Ref(secrets[secret]))
+                    for name, secret in container.secrets],
+        "HealthCheck": ecs.HealthCheck(
+            Command=list(health.command), Interval=health.interval, Timeout=health.timeout,
+            Retries=health.retries, StartPeriod=health.start_period) if health else None,
+        "DependsOn": [ecs.ContainerDependency(ContainerName=dep.container, Condition=dep.condition)
+                      for dep in container.depends_on if dep.container in in_task],
+        "Links": wiring.links_for(container, network_mode, in_task),
+        "Command": list(container.command),
+        "EntryPoint": list(container.entry_point),
+        "WorkingDirectory": container.working_directory,
+        "User": container.user,
+        "Cpu": container.cpu,
+        "Memory": container.memory,
+        "MemoryReservation": container.memory_reservation,
+    }
+    return ecs.ContainerDefinition(
+        Name=container.name,
+        Image=image,
+        Essential=container.essential,
+        LogConfiguration=ecs.LogConfiguration(
+            LogDriver="awslogs",
+            Options={"awslogs-group": Ref(log_group), "awslogs-region": Ref("AWS::Region"),
+                     "awslogs-stream-prefix": container.name},
+        ),
+        **{key: value for key, value in optional.items() if value not in (None, [])},
+    )
+
+
+def add_task_definition(template: Template, app: Application, *, family: str, network_mode: str,
+                        compatibility: str, cpu: int, memory: int, architecture: str,
+                        images: Mapping[str, Any], secrets: Mapping[str, secretsmanager.Secret],
+                        log_group: logs.LogGroup, execution_role_arn: Any, task_role_arn: Any,
+                        containers: Sequence[Container] | None = None,
+                        service_hosts: Mapping[str, str] | None = None,
+                        volumes: Sequence[ecs.Volume] = ()) -> ecs.TaskDefinition:
+    """A task definition of `containers` (all of the application by default)."""
+    chosen = list(containers if containers is not None else app.containers)
+    in_task = {container.name for container in chosen}
+    return template.add_resource(ecs.TaskDefinition(
+        "TaskDefinition",
+        Family=family,
+        NetworkMode=network_mode,
+        RequiresCompatibilities=[compatibility],
+        Cpu=str(cpu),
+        Memory=str(memory),
+        RuntimePlatform=ecs.RuntimePlatform(
+            CpuArchitecture=instance_types.RUNTIME_CPU_ARCHITECTURE[architecture],
+            OperatingSystemFamily="LINUX"),
+        ExecutionRoleArn=execution_role_arn,
+        TaskRoleArn=task_role_arn,
+        ContainerDefinitions=[
+            container_definition(container, network_mode=network_mode, image=images[container.name],
+                                 secrets=secrets, log_group=log_group, in_task=in_task,
+                                 service_hosts=service_hosts)
+            for container in chosen
+        ],
+        Volumes=list(volumes) or NoValue,
+    ))

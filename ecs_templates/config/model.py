@@ -1,0 +1,342 @@
+"""The configuration model: frozen dataclasses that check themselves when built.
+
+Build-time choices live here (containers, sizes, names). Deploy-time values (VPC,
+subnets, key pair, image URIs, role ARNs) are CloudFormation parameters instead.
+Every error names the dotted field and says how to fix it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ecs_templates.config import instance_types
+from ecs_templates.errors import ConfigError
+
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
+ENV_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+DEPENDENCY_CONDITIONS = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
+NETWORK_MODES = ("bridge", "awsvpc")
+
+
+def check_name(value: str, field_path: str) -> str:
+    if not NAME_PATTERN.match(value):
+        raise ConfigError(field_path, f"{value!r} is not a valid name: use lower-case letters, "
+                                      "digits and hyphens, starting with a letter (at most 63)")
+    return value
+
+
+@dataclass(frozen=True)
+class PortMapping:
+    """A container port; `host_port` None means dynamic under bridge, the same port under awsvpc."""
+
+    container_port: int
+    host_port: int | None = None
+    public: bool = False
+    protocol: str = "tcp"
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    """A Docker health check; `command` starts with CMD or CMD-SHELL as ECS requires."""
+
+    command: tuple[str, ...]
+    interval: int = 30
+    timeout: int = 5
+    retries: int = 3
+    start_period: int = 0
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """Start this container only when `container` reached `condition`."""
+
+    container: str
+    condition: str = "START"
+
+
+@dataclass(frozen=True)
+class Connection:
+    """This container talks to `container` on `port`; the address goes into `env`.
+
+    One description, rendered per network mode by `ecs_templates.wiring`: a link and
+    the container name under bridge, 127.0.0.1 under awsvpc (never `localhost`, which
+    PHP's MySQL client turns into a Unix socket of the other container).
+    """
+
+    container: str
+    port: int
+    env: str
+    format: str = "{host}:{port}"
+
+
+@dataclass(frozen=True)
+class GeneratedSecret:
+    """A secret that Secrets Manager generates at deploy time; no value is ever in a file."""
+
+    name: str
+    description: str = ""
+    length: int = 32
+
+
+@dataclass(frozen=True)
+class Container:
+    name: str
+    image: str
+    repository: str
+    ports: tuple[PortMapping, ...] = ()
+    environment: tuple[tuple[str, str], ...] = ()
+    secrets: tuple[tuple[str, str], ...] = ()
+    health_check: HealthCheck | None = None
+    essential: bool = True
+    depends_on: tuple[Dependency, ...] = ()
+    links: tuple[str, ...] = ()
+    uses: tuple[Connection, ...] = ()
+    command: tuple[str, ...] = ()
+    entry_point: tuple[str, ...] = ()
+    working_directory: str | None = None
+    user: str | None = None
+    cpu: int | None = None
+    memory: int | None = None
+    memory_reservation: int | None = None
+
+    @property
+    def path(self) -> str:
+        return f"application.containers.{self.name}"
+
+    def __post_init__(self) -> None:
+        check_name(self.name, self.path)
+        seen_ports: set[int] = set()
+        for index, port in enumerate(self.ports):
+            if port.container_port in seen_ports:
+                raise ConfigError(f"{self.path}.ports[{index}]",
+                                  f"container port {port.container_port} is listed twice")
+            seen_ports.add(port.container_port)
+        env_names = {name for name, _ in self.environment}
+        for name, _ in self.environment + self.secrets:
+            if not ENV_NAME_PATTERN.match(name):
+                raise ConfigError(f"{self.path}.environment.{name}",
+                                  "is not a valid environment variable name")
+        for name, _ in self.secrets:
+            if name in env_names:
+                raise ConfigError(f"{self.path}.secrets.{name}",
+                                  "is also a plain environment variable; keep it only in secrets")
+        for connection in self.uses:
+            if connection.env in env_names or connection.env in dict(self.secrets):
+                raise ConfigError(f"{self.path}.uses.{connection.container}.env",
+                                  f"{connection.env} is also set in environment or secrets; "
+                                  "the generator writes it from `uses`, remove the other one")
+        if self.health_check and self.health_check.command[0] not in ("CMD", "CMD-SHELL"):
+            raise ConfigError(f"{self.path}.health_check.command",
+                              "must start with CMD or CMD-SHELL, e.g. [CMD-SHELL, 'curl -f http://127.0.0.1/']")
+        if self.memory is not None and self.memory_reservation is not None \
+                and self.memory_reservation > self.memory:
+            raise ConfigError(f"{self.path}.memory_reservation",
+                              f"{self.memory_reservation} MiB exceeds memory {self.memory} MiB")
+
+    @property
+    def environment_map(self) -> dict[str, str]:
+        return dict(self.environment)
+
+
+@dataclass(frozen=True)
+class Application:
+    """The containers that make one ECS task, and the secrets they share."""
+
+    name: str
+    containers: tuple[Container, ...]
+    secrets: tuple[GeneratedSecret, ...] = ()
+
+    def __post_init__(self) -> None:
+        check_name(self.name, "application.name")
+        if not self.containers:
+            raise ConfigError("application.containers", "define at least one container")
+        by_name = {container.name: container for container in self.containers}
+        secret_names = {secret.name for secret in self.secrets}
+        if not any(container.essential for container in self.containers):
+            raise ConfigError("application.containers",
+                              "no container is essential; mark the main one `essential: true`")
+        for container in self.containers:
+            for env_name, secret in container.secrets:
+                if secret not in secret_names:
+                    raise ConfigError(
+                        f"{container.path}.secrets.{env_name}",
+                        f"refers to secret {secret!r}, which application.secrets does not define "
+                        f"(defined: {', '.join(sorted(secret_names)) or 'none'})")
+            for dependency in container.depends_on:
+                _check_target(container, dependency.container, by_name, "depends_on")
+                target = by_name[dependency.container]
+                if dependency.condition == "HEALTHY" and target.health_check is None:
+                    raise ConfigError(
+                        f"{container.path}.depends_on.{dependency.container}",
+                        f"waits for HEALTHY but {dependency.container} has no health_check; add one")
+            for link in container.links:
+                _check_target(container, link.split(":")[0], by_name, "links")
+            for connection in container.uses:
+                _check_target(container, connection.container, by_name, "uses")
+                target_ports = {port.container_port for port in by_name[connection.container].ports}
+                if connection.port not in target_ports:
+                    raise ConfigError(
+                        f"{container.path}.uses.{connection.container}.port",
+                        f"{connection.container} does not expose port {connection.port}; add it to "
+                        f"{connection.container}'s ports (it has: "
+                        f"{', '.join(map(str, sorted(target_ports))) or 'none'})")
+        _check_acyclic(by_name)
+
+    def container(self, name: str) -> Container:
+        for container in self.containers:
+            if container.name == name:
+                return container
+        raise KeyError(name)
+
+    @property
+    def repositories(self) -> tuple[str, ...]:
+        """ECR repository names, one per distinct repository, in container order."""
+        return tuple(dict.fromkeys(container.repository for container in self.containers))
+
+
+def _check_target(container: Container, target: str, by_name: dict[str, Container], key: str) -> None:
+    if target not in by_name:
+        raise ConfigError(f"{container.path}.{key}.{target}",
+                          f"no container named {target!r} in the task "
+                          f"(containers: {', '.join(sorted(by_name))})")
+    if target == container.name:
+        raise ConfigError(f"{container.path}.{key}.{target}", "a container cannot refer to itself")
+
+
+def _check_acyclic(by_name: dict[str, Container]) -> None:
+    """Start-order dependencies must form no cycle, or ECS never starts the task."""
+    state: dict[str, str] = {}
+
+    def visit(name: str, trail: list[str]) -> None:
+        if state.get(name) == "done":
+            return
+        if state.get(name) == "visiting":
+            cycle = " -> ".join(trail[trail.index(name):] + [name])
+            raise ConfigError(f"application.containers.{name}.depends_on",
+                              f"dependency cycle {cycle}; remove one of these dependencies")
+        state[name] = "visiting"
+        for dependency in by_name[name].depends_on:
+            visit(dependency.container, trail + [name])
+        state[name] = "done"
+
+    for name in sorted(by_name):
+        visit(name, [])
+
+
+@dataclass(frozen=True)
+class Ec2Capacity:
+    """The Auto Scaling group behind the EC2 capacity provider."""
+
+    architecture: str = "arm64"
+    instance_type: str = "t4g.medium"
+    min_size: int = 0
+    desired_size: int = 1
+    max_size: int = 2
+    root_volume_gib: int = 30
+
+    def __post_init__(self) -> None:
+        path = "ec2.capacity"
+        if self.architecture not in instance_types.ARCHITECTURES:
+            raise ConfigError(f"{path}.architecture", f"{self.architecture!r} is not one of: "
+                                                      f"{', '.join(instance_types.ARCHITECTURES)}")
+        spec = instance_types.INSTANCE_TYPES.get(self.instance_type)
+        if spec is None:
+            family = self.instance_type.split(".")[0]
+            known = instance_types.families(self.architecture)
+            hint = (f"sizes offered for {family}: "
+                    + ", ".join(t for t in instance_types.instance_types(self.architecture)
+                                if t.startswith(family + ".")))
+            if family not in known and family not in instance_types.families("x86_64") + \
+                    instance_types.families("arm64"):
+                hint = f"{self.architecture} families offered: {', '.join(known)}"
+            raise ConfigError(f"{path}.instance_type", f"{self.instance_type!r} is not offered; {hint}")
+        if spec.architecture != self.architecture:
+            raise ConfigError(
+                f"{path}.instance_type",
+                f"{self.instance_type} is an {spec.architecture} instance type and cannot boot the "
+                f"{self.architecture} ECS-optimized AMI; choose a type of the families "
+                f"{', '.join(instance_types.families(self.architecture))} (e.g. "
+                f"{_example_type(self.architecture)}), or set {path}.architecture: {spec.architecture}")
+        if not self.min_size <= self.desired_size <= self.max_size:
+            raise ConfigError(f"{path}.desired_size",
+                              f"sizes must satisfy min_size <= desired_size <= max_size, got "
+                              f"{self.min_size} <= {self.desired_size} <= {self.max_size}")
+        if self.max_size < 1:
+            raise ConfigError(f"{path}.max_size", "must be at least 1 to run any task")
+
+    @property
+    def instance(self) -> instance_types.InstanceType:
+        return instance_types.INSTANCE_TYPES[self.instance_type]
+
+
+def _example_type(architecture: str) -> str:
+    return "t4g.medium" if architecture == "arm64" else "t3.medium"
+
+
+@dataclass(frozen=True)
+class Ec2Deployment:
+    """Stack `ecs-ec2`: the seed's section 3.3 (cluster, task, service on EC2 instances)."""
+
+    cluster_name: str
+    task_family: str
+    service_name: str
+    task_cpu: int = 1024
+    task_memory: int = 1024
+    desired_count: int = 1
+    capacity: Ec2Capacity = field(default_factory=Ec2Capacity)
+
+    def __post_init__(self) -> None:
+        for name in ("cluster_name", "task_family", "service_name"):
+            check_name(getattr(self, name), f"ec2.{name}")
+        instance = self.capacity.instance
+        # The ECS agent and the OS keep part of the memory; ask for at most ~90 % of it.
+        usable_mib = int(instance.memory_mib * 0.9)
+        if self.task_memory > usable_mib:
+            raise ConfigError("ec2.task_memory",
+                              f"{self.task_memory} MiB does not fit on {instance.name} "
+                              f"({instance.memory_mib} MiB, about {usable_mib} MiB usable by tasks); "
+                              "choose a larger ec2.capacity.instance_type or a smaller task")
+        if self.task_cpu > instance.vcpus * 1024:
+            raise ConfigError("ec2.task_cpu",
+                              f"{self.task_cpu} CPU units exceed the {instance.vcpus * 1024} of "
+                              f"{instance.name}; choose a larger instance type or fewer units")
+
+
+@dataclass(frozen=True)
+class RegistrySettings:
+    """Stack `ecr`."""
+
+    untagged_image_days: int = 14
+    max_tagged_images: int = 30
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    retention_days: int = 30
+
+
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
+                      1096, 1827, 2192, 2557, 2922, 3288, 3653)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole build-time configuration: the embedded default plus the user's overrides."""
+
+    application: Application
+    ec2: Ec2Deployment
+    registry: RegistrySettings = field(default_factory=RegistrySettings)
+    logs: LogSettings = field(default_factory=LogSettings)
+
+    def __post_init__(self) -> None:
+        fixed_ports = [port.host_port for container in self.application.containers
+                       for port in container.ports if port.host_port]
+        if fixed_ports and self.ec2.desired_count > self.ec2.capacity.max_size:
+            raise ConfigError("ec2.desired_count",
+                              f"{self.ec2.desired_count} tasks with fixed host port {fixed_ports[0]} "
+                              f"need as many instances, but ec2.capacity.max_size is "
+                              f"{self.ec2.capacity.max_size}; raise max_size or lower desired_count")
+        if self.logs.retention_days not in LOG_RETENTION_DAYS:
+            raise ConfigError("logs.retention_days",
+                              f"{self.logs.retention_days} is not a CloudWatch Logs retention; "
+                              f"choose one of {', '.join(map(str, LOG_RETENTION_DAYS))}")

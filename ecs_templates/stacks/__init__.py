@@ -1,0 +1,34 @@
+"""Deployable stacks: each module composes builders into one Template.
+
+The registry below is the single list the command line, the artifacts and the tests
+iterate over; adding a stack means adding one line here.
+"""
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+from troposphere import Template
+
+from ecs_templates.config.model import Config
+from ecs_templates.stacks import ecr, ecs_ec2
+
+
+class StackSpec(NamedTuple):
+    name: str
+    summary: str
+    build: Callable[[Config], Template]
+
+
+STACKS: tuple[StackSpec, ...] = (
+    StackSpec(ecr.NAME, ecr.SUMMARY, ecr.build),
+    StackSpec(ecs_ec2.NAME, ecs_ec2.SUMMARY, ecs_ec2.build),
+)
+
+
+def stack_names() -> list[str]:
+    return [spec.name for spec in STACKS]
+
+
+def build_all(config: Config) -> dict[str, Template]:
+    """Every stack's template, in registry order."""
+    return {spec.name: spec.build(config) for spec in STACKS}

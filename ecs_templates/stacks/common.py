@@ -1,0 +1,82 @@
+"""Pieces every ECS stack composes the same way: secrets, logs, images, IAM, task definition."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+from troposphere import GetAtt, Ref, Template, ecs, logs, secretsmanager
+
+from ecs_templates.builders import iam
+from ecs_templates.builders.images import add_image_parameters
+from ecs_templates.builders.logs import add_log_group
+from ecs_templates.builders.registry import repository_arn
+from ecs_templates.builders.secrets import add_generated_secret
+from ecs_templates.builders.task_definition import add_task_definition
+from ecs_templates.builders.template import add_output, add_parameter
+from ecs_templates.config.model import LOG_RETENTION_DAYS, Config, Container
+from ecs_templates.naming import logical_id
+
+LOGS_GROUP = "Logs"
+
+
+@dataclass(frozen=True)
+class ApplicationTask:
+    task_definition: ecs.TaskDefinition
+    log_group: logs.LogGroup
+    secrets: Mapping[str, secretsmanager.Secret]
+    execution_role_arn: Any
+
+
+def add_log_retention_parameter(template: Template, config: Config) -> Ref:
+    parameter = add_parameter(
+        template, "LogRetentionDays", group=LOGS_GROUP, label="Log retention (days)",
+        Type="Number", Default=config.logs.retention_days, AllowedValues=list(LOG_RETENTION_DAYS),
+        Description="How long CloudWatch Logs keeps the containers' output.")
+    return Ref(parameter)
+
+
+def add_application_task(template: Template, config: Config, *, family: str, network_mode: str,
+                         compatibility: str, cpu: int, memory: int, architecture: str,
+                         containers: Sequence[Container] | None = None,
+                         service_hosts: Mapping[str, str] | None = None,
+                         volumes: Sequence[ecs.Volume] = ()) -> ApplicationTask:
+    """Secrets, log group, images, IAM roles and the task definition of the application."""
+    app = config.application
+    chosen = list(containers if containers is not None else app.containers)
+    used_secrets = sorted({secret for container in chosen for _, secret in container.secrets})
+    secrets = {secret.name: add_generated_secret(template, secret, app_name=app.name)
+               for secret in app.secrets if secret.name in used_secrets}
+    log_group = add_log_group(template, family, retention_days=add_log_retention_parameter(template, config))
+    images = add_image_parameters(template, app)
+    execution_role_arn = iam.add_execution_role(
+        template,
+        repository_arns=[repository_arn(repo) for repo in
+                         dict.fromkeys(container.repository for container in chosen)],
+        secret_arns=[Ref(secrets[name]) for name in sorted(secrets)],
+        log_group_arn=GetAtt(log_group, "Arn"),
+    )
+    task_role_arn = iam.add_task_role(template)
+    task_definition = add_task_definition(
+        template, app, family=family, network_mode=network_mode, compatibility=compatibility,
+        cpu=cpu, memory=memory, architecture=architecture, images=images, secrets=secrets,
+        log_group=log_group, execution_role_arn=execution_role_arn, task_role_arn=task_role_arn,
+        containers=chosen, service_hosts=service_hosts, volumes=volumes)
+    add_output(template, "LogGroupName", Ref(log_group), "CloudWatch Logs group of the containers")
+    add_output(template, "TaskDefinitionArn", Ref(task_definition), "The task definition revision deployed")
+    for name in sorted(secrets):
+        add_output(template, logical_id(name, "secret", "arn"), Ref(secrets[name]),
+                   f"Secrets Manager secret {name} (generated; read it with "
+                   "aws secretsmanager get-secret-value)")
+    return ApplicationTask(task_definition, log_group, secrets, execution_role_arn)
+
+
+def public_ports(config: Config, network_mode: str) -> list[int]:
+    """The ports the site opens to the internet: the `public` ports, at their host port under bridge."""
+    ports = []
+    for container in config.application.containers:
+        for port in container.ports:
+            if port.public:
+                ports.append(port.host_port if network_mode == "bridge" and port.host_port
+                             else port.container_port)
+    return sorted(set(ports))
+

@@ -1,0 +1,57 @@
+"""Stack `ecs-ec2`: the application on EC2 container instances (seed 3.3, annex 2)."""
+from __future__ import annotations
+
+from troposphere import Ref, Sub, Template
+
+from ecs_templates.builders.capacity import add_ec2_capacity
+from ecs_templates.builders.cluster import add_capacity_provider_associations, add_cluster
+from ecs_templates.builders.iam import add_instance_profile
+from ecs_templates.builders.network import add_ingress_cidr_parameter, add_public_security_group, add_vpc_parameters
+from ecs_templates.builders.service import add_service
+from ecs_templates.builders.template import add_output, new_template
+from ecs_templates.config.model import Config
+from ecs_templates.stacks.common import add_application_task, public_ports
+
+NAME = "ecs-ec2"
+SUMMARY = "the application on ECS with EC2 container instances (bridge network, capacity provider)"
+NETWORK_MODE = "bridge"
+
+
+def build(config: Config) -> Template:
+    deployment = config.ec2
+    template = new_template(NAME, SUMMARY)
+    vpc, subnets = add_vpc_parameters(template)
+    ports = public_ports(config, NETWORK_MODE)
+    security_group = add_public_security_group(
+        template, "InstanceSecurityGroup", vpc=vpc, ports=ports,
+        source_cidr=add_ingress_cidr_parameter(template),
+        description=f"Container instances of {deployment.cluster_name}: public TCP "
+                    f"{', '.join(map(str, ports))} only; database ports stay closed")
+    cluster = add_cluster(template, deployment.cluster_name)
+    instance_profile = add_instance_profile(template, cluster=cluster)
+    capacity_provider = add_ec2_capacity(template, deployment.capacity, cluster=cluster,
+                                         security_group=security_group, subnets=subnets,
+                                         instance_profile=instance_profile)
+    associations = add_capacity_provider_associations(
+        template, cluster=cluster, providers=[Ref(capacity_provider)], default_provider=Ref(capacity_provider))
+    task = add_application_task(
+        template, config, family=deployment.task_family, network_mode=NETWORK_MODE, compatibility="EC2",
+        cpu=deployment.task_cpu, memory=deployment.task_memory,
+        architecture=deployment.capacity.architecture)
+    service = add_service(
+        template, deployment.service_name, cluster=cluster, task_definition=task.task_definition,
+        desired_count=deployment.desired_count, capacity_provider=Ref(capacity_provider),
+        # A fixed host port (80) allows one task per instance: with 200 % the capacity
+        # provider starts a second instance for the new task, then scales back in.
+        minimum_healthy_percent=100, maximum_percent=200,
+        depends_on=[associations])
+    add_output(template, "ClusterName", Ref(cluster), "ECS cluster")
+    add_output(template, "ServiceName", service.GetAtt("Name"), "ECS service running the application")
+    add_output(template, "SecurityGroupId", Ref(security_group), "Security group of the container instances")
+    reach = ("http://<public DNS name of the container instance>"
+             + ("" if 80 in ports or not ports else f":{ports[0]}"))
+    add_output(template, "SiteUrlHint",
+               Sub(f"{reach}: run scripts/url.sh ${{AWS::StackName}}, or open the EC2 console, "
+                   f"instances of ${{AWS::StackName}}-container-instance"),
+               "How to reach the site (there is no load balancer, as in the seed)")
+    return template

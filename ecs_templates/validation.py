@@ -1,0 +1,79 @@
+"""cfn-lint through its Python API: one runner (rules loaded once) for every template."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from ecs_templates.errors import LintError
+
+TEMPLATE_SUFFIXES = (".json", ".yaml", ".yml", ".template")
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int
+    column: int
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.rule} {self.message}"
+
+
+class Validator:
+    """Lints template text with all cfn-lint rules, informational ones included."""
+
+    def __init__(self, regions: Sequence[str] = ("us-east-1",)) -> None:
+        self.regions = list(regions)
+
+    @cached_property
+    def _runner(self):  # type: ignore[no-untyped-def]
+        from cfnlint.config import ConfigMixIn
+        from cfnlint.runner import Runner
+
+        return Runner(ConfigMixIn(regions=self.regions, include_checks=["I"]))
+
+    def lint_text(self, text: str, path: str) -> list[Finding]:
+        from cfnlint.decode.decode import decode_str
+
+        template, matches = decode_str(text)
+        if not matches and template is not None:
+            matches = list(self._runner.validate_template(template))
+        return sorted({_finding(match, path) for match in matches},
+                      key=lambda f: (f.path, f.line, f.column, f.rule, f.message))
+
+    def lint_paths(self, paths: Iterable[Path]) -> list[Finding]:
+        findings: list[Finding] = []
+        for path in expand_paths(paths):
+            try:
+                text = path.read_text("utf-8")
+            except UnicodeDecodeError:
+                findings.append(Finding(str(path), 1, 1, "E0000", "not UTF-8 text: not a template"))
+                continue
+            findings.extend(self.lint_text(text, str(path)))
+        return findings
+
+
+def _finding(match, path: str) -> Finding:  # type: ignore[no-untyped-def]
+    return Finding(path, int(match.linenumber or 1), int(match.columnnumber or 1),
+                   str(match.rule.id), str(match.message))
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; directories become the templates directly inside them."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in TEMPLATE_SUFFIXES and p.is_file()
+                           and p.name != "manifest.json")
+            if not found:
+                raise LintError(f"{path} holds no template (*.json, *.yaml); give a file or a version directory")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise LintError(f"{path} does not exist; give a template file or a directory of templates")
+    return files

@@ -1,0 +1,57 @@
+"""How one container reaches another, rendered per network mode from one description.
+
+The application config says "wordpress uses mariadb on 3306". Under `bridge` Docker links
+make the container name resolvable, so the address is `mariadb:3306` plus a link. Under
+`awsvpc` the containers of a task share one network namespace: the address is
+`127.0.0.1:3306`. Never `localhost`: PHP's MySQL client reads that name as "use the Unix
+socket", which lives in the other container (the seed's Fargate failure).
+"""
+from __future__ import annotations
+
+from typing import Mapping
+
+from ecs_templates.config.model import Connection, Container
+from ecs_templates.errors import ConfigError
+
+LOOPBACK = "127.0.0.1"
+
+
+def host_for(connection: Connection, network_mode: str, service_hosts: Mapping[str, str] | None = None) -> str:
+    """The host name or address under which `connection.container` answers.
+
+    `service_hosts` maps containers that run as separate services to their DNS names.
+    """
+    if service_hosts and connection.container in service_hosts:
+        return service_hosts[connection.container]
+    if network_mode == "bridge":
+        return connection.container
+    if network_mode == "awsvpc":
+        return LOOPBACK
+    raise ValueError(f"unknown network mode {network_mode!r}")
+
+
+def connection_environment(container: Container, network_mode: str,
+                           service_hosts: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment variables that `uses` produces for one container."""
+    return {
+        connection.env: connection.format.format(
+            host=host_for(connection, network_mode, service_hosts), port=connection.port)
+        for connection in container.uses
+    }
+
+
+def links_for(container: Container, network_mode: str, in_task: set[str]) -> list[str]:
+    """Docker links: the explicit ones plus one per `uses` target in the same task (bridge only)."""
+    if network_mode != "bridge":
+        if container.links:
+            raise ConfigError(f"{container.path}.links",
+                              f"links work only in bridge mode, not {network_mode}; containers of an "
+                              "awsvpc task reach each other on 127.0.0.1: use `uses` instead")
+        return []
+    links = list(container.links)
+    named = {link.split(":")[0] for link in links}
+    for connection in container.uses:
+        if connection.container in in_task and connection.container not in named:
+            links.append(f"{connection.container}:{connection.container}")
+            named.add(connection.container)
+    return sorted(links)

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ecs_templates.config import Config, load_config, parse_config
+from ecs_templates.stacks import build_all
+from ecs_templates.validation import Validator
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def default_config() -> Config:
+    return load_config()
+
+
+@pytest.fixture(scope="session")
+def default_templates(default_config: Config) -> dict[str, dict[str, Any]]:
+    """Each stack of the embedded default, as the plain dict CloudFormation receives."""
+    return {name: json.loads(template.to_json()) for name, template in build_all(default_config).items()}
+
+
+@pytest.fixture(scope="session")
+def validator() -> Validator:
+    return Validator()
+
+
+def config_with(overrides: dict[str, Any]) -> Config:
+    return parse_config(overrides)
+
+
+def run_cli(*args: str, cwd: Path | None = None, check: bool = False) -> subprocess.CompletedProcess[str]:
+    """The real command line in a subprocess, as a user runs it."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    result = subprocess.run([sys.executable, "-m", "ecs_templates", *args], cwd=cwd or ROOT,
+                            capture_output=True, text=True, env=env, timeout=300)
+    if check and result.returncode != 0:
+        raise AssertionError(f"ecs-templates {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def resources_of_type(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    return {name: resource for name, resource in template["Resources"].items()
+            if resource["Type"] == resource_type}
+
+
+def one_resource(template: dict[str, Any], resource_type: str) -> dict[str, Any]:
+    found = resources_of_type(template, resource_type)
+    assert len(found) == 1, f"expected one {resource_type}, found {sorted(found)}"
+    return next(iter(found.values()))

@@ -1,0 +1,145 @@
+"""Stack ecs-ec2: everything SPEC 'ECS on EC2' asks, and none of the seed's defects."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ecs_templates.config import instance_types
+from ecs_templates.stacks import ecs_ec2
+from tests.conftest import config_with, one_resource, resources_of_type
+
+
+@pytest.fixture(scope="module")
+def stack(default_templates):
+    return default_templates["ecs-ec2"]
+
+
+def containers(stack):
+    task = one_resource(stack, "AWS::ECS::TaskDefinition")["Properties"]
+    return {c["Name"]: c for c in task["ContainerDefinitions"]}
+
+
+def test_task_definition_is_annex_2_fixed(stack):
+    task = one_resource(stack, "AWS::ECS::TaskDefinition")["Properties"]
+    assert task["Family"] == "wordpress-task"
+    assert task["NetworkMode"] == "bridge"
+    assert (task["Cpu"], task["Memory"]) == ("1024", "1024")
+    assert task["RequiresCompatibilities"] == ["EC2"]
+    assert task["RuntimePlatform"] == {"CpuArchitecture": "ARM64", "OperatingSystemFamily": "LINUX"}
+    defs = containers(stack)
+    assert defs["mariadb"]["PortMappings"] == [{"ContainerPort": 3306, "HostPort": 0, "Protocol": "tcp"}]
+    assert defs["wordpress"]["PortMappings"] == [{"ContainerPort": 80, "HostPort": 80, "Protocol": "tcp"}]
+    assert defs["wordpress"]["Links"] == ["mariadb:mariadb"]
+    assert defs["wordpress"]["DependsOn"] == [{"Condition": "HEALTHY", "ContainerName": "mariadb"}]
+    assert defs["mariadb"]["Essential"] is True and defs["wordpress"]["Essential"] is True
+    env = {e["Name"]: e["Value"] for e in defs["wordpress"]["Environment"]}
+    assert env["WORDPRESS_DB_HOST"] == "mariadb:3306"
+
+
+def test_passwords_come_from_generated_secrets(stack):
+    secrets = resources_of_type(stack, "AWS::SecretsManager::Secret")
+    assert set(secrets) == {"DbPasswordSecret", "DbRootPasswordSecret"}
+    defs = containers(stack)
+    assert {s["Name"]: s["ValueFrom"] for s in defs["mariadb"]["Secrets"]} == {
+        "MYSQL_PASSWORD": {"Ref": "DbPasswordSecret"}, "MYSQL_ROOT_PASSWORD": {"Ref": "DbRootPasswordSecret"}}
+    for definition in defs.values():
+        names = {e["Name"] for e in definition.get("Environment", [])}
+        assert not {n for n in names if "PASSWORD" in n}, "a password in plain environment"
+
+
+def test_logs_go_to_the_stack_log_group(stack):
+    for definition in containers(stack).values():
+        assert definition["LogConfiguration"]["Options"]["awslogs-group"] == {"Ref": "WordpressTaskLogGroup"}
+    group = stack["Resources"]["WordpressTaskLogGroup"]["Properties"]
+    assert group["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+
+
+def test_only_port_80_is_public(stack):
+    group = one_resource(stack, "AWS::EC2::SecurityGroup")["Properties"]
+    assert [(r["FromPort"], r["ToPort"]) for r in group["SecurityGroupIngress"]] == [(80, 80)]
+    assert "3306" not in json.dumps(group["SecurityGroupIngress"])
+
+
+def test_cluster_capacity_and_service(stack):
+    cluster = one_resource(stack, "AWS::ECS::Cluster")["Properties"]
+    assert cluster["ClusterName"] == "wordpress-cluster"
+    assert {"Name": "containerInsights", "Value": "enabled"} in cluster["ClusterSettings"]
+    group = one_resource(stack, "AWS::AutoScaling::AutoScalingGroup")["Properties"]
+    assert (group["MinSize"], group["DesiredCapacity"], group["MaxSize"]) == ("0", "1", "2")
+    assert group["VPCZoneIdentifier"] == {"Ref": "SubnetIds"}
+    provider = one_resource(stack, "AWS::ECS::CapacityProvider")["Properties"]["AutoScalingGroupProvider"]
+    assert provider["ManagedScaling"]["Status"] == "ENABLED"
+    service = one_resource(stack, "AWS::ECS::Service")
+    props = service["Properties"]
+    assert props["ServiceName"] == "wordpress-service"
+    assert props["SchedulingStrategy"] == "REPLICA" and props["DesiredCount"] == 1
+    assert props["DeploymentConfiguration"]["DeploymentCircuitBreaker"] == {"Enable": True, "Rollback": True}
+    assert service["DependsOn"] == ["ClusterCapacityProviders"]
+
+
+def test_parameters_are_typed_for_the_console(stack):
+    params = stack["Parameters"]
+    assert params["VpcId"]["Type"] == "AWS::EC2::VPC::Id"
+    assert params["SubnetIds"]["Type"] == "List<AWS::EC2::Subnet::Id>"
+    assert params["AmiId"]["Type"] == "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
+    assert params["AmiId"]["Default"].endswith("/amazon-linux-2/arm64/recommended/image_id")
+    assert params["InstanceType"]["Default"] == "t4g.medium"
+    assert params["InstanceType"]["AllowedValues"] == instance_types.instance_types("arm64")
+    assert "t2.medium" not in params["InstanceType"]["AllowedValues"]
+    assert params["KeyName"]["Default"] == ""
+    labels = stack["Metadata"]["AWS::CloudFormation::Interface"]["ParameterLabels"]
+    assert set(labels) == set(params), "every parameter has a console label"
+    grouped = [p for g in stack["Metadata"]["AWS::CloudFormation::Interface"]["ParameterGroups"]
+               for p in g["Parameters"]]
+    assert sorted(grouped) == sorted(params), "every parameter is in exactly one console group"
+    assert all(p.get("Description") for p in params.values())
+
+
+def test_no_hard_coded_account_or_region(stack):
+    text = json.dumps(stack)
+    assert "491250998585" not in text
+    resources = json.dumps(stack["Resources"])
+    assert "us-east-1" not in text
+    assert "arn:aws:" not in resources, "ARNs must use ${AWS::Partition}"
+
+
+def test_learner_lab_mode_creates_no_iam(stack):
+    """Every IAM resource is conditional on its Existing* parameter being empty."""
+    iam = {name: r for name, r in stack["Resources"].items() if r["Type"].startswith("AWS::IAM::")}
+    assert set(iam) == {"TaskExecutionRole", "TaskRole", "InstanceRole", "InstanceProfile"}
+    for resource in iam.values():
+        condition = stack["Conditions"][resource["Condition"]]
+        parameter = condition["Fn::Equals"][0]["Ref"]
+        assert parameter.startswith("Existing") and condition["Fn::Equals"][1] == ""
+    uses = json.dumps(stack["Resources"]["TaskDefinition"]["Properties"]["ExecutionRoleArn"])
+    assert "ExistingExecutionRoleArn" in uses
+    assert "ExistingInstanceProfile" in json.dumps(stack["Resources"]["LaunchTemplate"])
+
+
+def test_execution_role_is_scoped(stack):
+    statements = stack["Resources"]["TaskExecutionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    star = [s["Action"] for s in statements if s["Resource"] == ["*"]]
+    assert star == [["ecr:GetAuthorizationToken"]]
+    by_action = {a: s["Resource"] for s in statements for a in s["Action"]}
+    assert by_action["secretsmanager:GetSecretValue"] == [{"Ref": "DbPasswordSecret"}, {"Ref": "DbRootPasswordSecret"}]
+    assert by_action["logs:PutLogEvents"] == [{"Fn::GetAtt": ["WordpressTaskLogGroup", "Arn"]}]
+    assert all("repository/" in r["Fn::Sub"] for r in by_action["ecr:BatchGetImage"])
+
+
+def test_images_default_to_this_accounts_registry(stack):
+    image = containers(stack)["wordpress"]["Image"]["Fn::If"]
+    assert image[0] == "WordpressImageFromRegistry"
+    assert image[1]["Fn::Sub"][0] == "${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/wordpress:${Tag}"
+    assert image[2] == {"Ref": "WordpressImage"}
+    assert stack["Metadata"]["EcsTemplates"]["SourceImages"] == {"mariadb": "mariadb:11.0.2",
+                                                                 "wordpress": "wordpress:latest"}
+
+
+def test_x86_build_offers_only_x86_types():
+    config = config_with({"ec2": {"capacity": {"architecture": "x86_64", "instance_type": "t3.medium"}}})
+    data = ecs_ec2.build(config).to_dict()
+    assert "t4g.medium" not in data["Parameters"]["InstanceType"]["AllowedValues"]
+    assert data["Parameters"]["AmiId"]["Default"] == \
+        "/aws/service/ecs/optimized-ami/amazon-linux-2/recommended/image_id"
+    assert data["Resources"]["TaskDefinition"]["Properties"]["RuntimePlatform"]["CpuArchitecture"] == "X86_64"

@@ -51,7 +51,8 @@ def _role(template: Template, name: str, *, condition: str, service: str,
 
 
 def add_execution_role(template: Template, *, repository_arns: Sequence[Any], secret_arns: Sequence[Any],
-                       log_group_arn: Any, extra_statements: Sequence[Statement] = ()) -> Any:
+                       log_group_arn: Any, extra_statements: Sequence[Statement] = (),
+                       logical_name: str = "TaskExecutionRole") -> Any:
     """The role ECS uses to start tasks: pull these images, read these secrets, write this log group.
 
     Returns the role ARN expression (ours, or the existing one given as a parameter).
@@ -73,19 +74,22 @@ def add_execution_role(template: Template, *, repository_arns: Sequence[Any], se
         statements.append(Statement(Effect=Allow, Action=[secrets_actions.GetSecretValue],
                                     Resource=list(secret_arns)))
     statements.extend(extra_statements)
-    role = _role(template, "TaskExecutionRole", condition=create, service="ecs-tasks.amazonaws.com",
+    role = _role(template, logical_name, condition=create, service="ecs-tasks.amazonaws.com",
                  statements=statements,
                  description="Starts the tasks: pulls their images, reads their secrets, writes their logs")
     return If(create, GetAtt(role, "Arn"), existing)
 
 
-def add_task_role(template: Template, *, statements: Sequence[Statement] = ()) -> Any:
+TASK_ROLE_DESCRIPTION = ("ARN of an existing role for the containers, e.g. LabRole's ARN in the Learner Lab. "
+                         "Empty: create a role with no permissions (WordPress calls no AWS API).")
+
+
+def add_task_role(template: Template, *, statements: Sequence[Statement] = (),
+                  logical_name: str = "TaskRole", parameter_description: str = TASK_ROLE_DESCRIPTION) -> Any:
     """The role the application's containers run as: no permissions unless the application needs some."""
     existing, create = _existing_parameter(
-        template, "TaskRoleArn", "Existing task role ARN",
-        "ARN of an existing role for the containers, e.g. LabRole's ARN in the Learner Lab. "
-        "Empty: create a role with no permissions (WordPress calls no AWS API).")
-    role = _role(template, "TaskRole", condition=create, service="ecs-tasks.amazonaws.com",
+        template, "TaskRoleArn", "Existing task role ARN", parameter_description)
+    role = _role(template, logical_name, condition=create, service="ecs-tasks.amazonaws.com",
                  statements=statements,
                  description="The containers' own identity; attach permissions here if the app needs AWS APIs")
     return If(create, GetAtt(role, "Arn"), existing)

@@ -11,16 +11,18 @@ from ecs_templates.builders.template import add_parameter
 NETWORK_GROUP = "Network"
 
 
-def add_vpc_parameters(template: Template) -> tuple[Ref, Ref]:
+SUBNETS_DESCRIPTION = ("Subnets of that VPC for the instances or tasks (the seed used all subnets of "
+                       "the default VPC). They need a route to the internet to pull images.")
+
+
+def add_vpc_parameters(template: Template, *, subnets_description: str = SUBNETS_DESCRIPTION) -> tuple[Ref, Ref]:
     """VPC and subnets as AWS-typed parameters: the console offers them as drop-down lists."""
     vpc = add_parameter(
         template, "VpcId", group=NETWORK_GROUP, label="VPC", Type="AWS::EC2::VPC::Id",
         Description="The VPC to run in (the seed used the default VPC).")
     subnets = add_parameter(
         template, "SubnetIds", group=NETWORK_GROUP, label="Subnets",
-        Type="List<AWS::EC2::Subnet::Id>",
-        Description="Subnets of that VPC for the instances or tasks (the seed used all subnets of "
-                    "the default VPC). They need a route to the internet to pull images.")
+        Type="List<AWS::EC2::Subnet::Id>", Description=subnets_description)
     return Ref(vpc), Ref(subnets)
 
 
@@ -55,8 +57,11 @@ class IngressRule:
                                      Description=self.description, **source)
 
 
+EGRESS_DESCRIPTION = "Outbound: image pulls from ECR, Secrets Manager, CloudWatch Logs, ECS API"
+
+
 def add_security_group(template: Template, name: str, *, vpc: Ref, ingress: Sequence[IngressRule],
-                       description: str) -> ec2.SecurityGroup:
+                       description: str, egress_description: str = EGRESS_DESCRIPTION) -> ec2.SecurityGroup:
     """A security group that opens exactly the `ingress` rules (sorted by port); every rule says why."""
     return template.add_resource(ec2.SecurityGroup(
         name,
@@ -64,8 +69,7 @@ def add_security_group(template: Template, name: str, *, vpc: Ref, ingress: Sequ
         VpcId=vpc,
         SecurityGroupIngress=[rule.rule() for rule in sorted(ingress, key=lambda rule: rule.port)],
         SecurityGroupEgress=[ec2.SecurityGroupRule(
-            IpProtocol="-1", CidrIp="0.0.0.0/0",
-            Description="Outbound: image pulls from ECR, Secrets Manager, CloudWatch Logs, ECS API")],
+            IpProtocol="-1", CidrIp="0.0.0.0/0", Description=egress_description)],
         Tags=[ec2.Tag("Name", Sub(f"${{AWS::StackName}}-{name}"))],
     ))
 

@@ -6,6 +6,7 @@ from typing import Any, Mapping, Sequence
 from troposphere import NoValue, Ref, Template, ecs, logs, secretsmanager
 
 from ecs_templates import wiring
+from ecs_templates.builders.secrets import secret_value_from
 from ecs_templates.config import instance_types
 from ecs_templates.config.model import Application, Container
 from ecs_templates.errors import ConfigError
@@ -45,9 +46,9 @@ def _check_shared_namespace_ports(containers: Sequence[Container]) -> None:
 
 
 def container_definition(container: Container, *, network_mode: str, image: Any,
-                         secrets: Mapping[str, secretsmanager.Secret], log_group: logs.LogGroup,
-                         in_task: set[str], service_hosts: Mapping[str, str] | None = None
-                         ) -> ecs.ContainerDefinition:
+                         secrets: Mapping[str, Any], log_group: logs.LogGroup,
+                         in_task: set[str], service_hosts: Mapping[str, Any] | None = None,
+                         mount_points: Sequence[ecs.MountPoint] = ()) -> ecs.ContainerDefinition:
     """One container, with its `uses` wired for `network_mode` and its secrets injected."""
     for connection in container.uses:
         if connection.container not in in_task and not (service_hosts and connection.container in service_hosts):
@@ -62,8 +63,9 @@ def container_definition(container: Container, *, network_mode: str, image: Any,
         "PortMappings": _port_mappings(container, network_mode),
         "Environment": [ecs.Environment(Name=name, Value=value)
                         for name, value in sorted(environment.items())],
-        "Secrets": [ecs.Secret(Name=name, ValueFrom=Ref(secrets[secret]))
+        "Secrets": [ecs.Secret(Name=name, ValueFrom=secret_value_from(secrets[secret]))
                     for name, secret in container.secrets],
+        "MountPoints": list(mount_points),
         "HealthCheck": ecs.HealthCheck(
             Command=list(health.command), Interval=health.interval, Timeout=health.timeout,
             Retries=health.retries, StartPeriod=health.start_period) if health else None,
@@ -93,18 +95,24 @@ def container_definition(container: Container, *, network_mode: str, image: Any,
 
 def add_task_definition(template: Template, app: Application, *, family: str, network_mode: str,
                         compatibility: str, cpu: int, memory: int, architecture: str,
-                        images: Mapping[str, Any], secrets: Mapping[str, secretsmanager.Secret],
+                        images: Mapping[str, Any], secrets: Mapping[str, Any],
                         log_group: logs.LogGroup, execution_role_arn: Any, task_role_arn: Any,
                         containers: Sequence[Container] | None = None,
-                        service_hosts: Mapping[str, str] | None = None,
-                        volumes: Sequence[ecs.Volume] = ()) -> ecs.TaskDefinition:
-    """A task definition of `containers` (all of the application by default)."""
+                        service_hosts: Mapping[str, Any] | None = None,
+                        volumes: Sequence[ecs.Volume] = (),
+                        mount_points: Mapping[str, Sequence[ecs.MountPoint]] | None = None,
+                        logical_name: str = "TaskDefinition") -> ecs.TaskDefinition:
+    """A task definition of `containers` (all of the application by default).
+
+    `secrets` maps secret names to generated secrets or SecretSource; `mount_points` maps a
+    container name to the volumes it mounts.
+    """
     chosen = list(containers if containers is not None else app.containers)
     in_task = {container.name for container in chosen}
     if network_mode == "awsvpc":
         _check_shared_namespace_ports(chosen)
     return template.add_resource(ecs.TaskDefinition(
-        "TaskDefinition",
+        logical_name,
         Family=family,
         NetworkMode=network_mode,
         RequiresCompatibilities=[compatibility],
@@ -118,7 +126,8 @@ def add_task_definition(template: Template, app: Application, *, family: str, ne
         ContainerDefinitions=[
             container_definition(container, network_mode=network_mode, image=images[container.name],
                                  secrets=secrets, log_group=log_group, in_task=in_task,
-                                 service_hosts=service_hosts)
+                                 service_hosts=service_hosts,
+                                 mount_points=(mount_points or {}).get(container.name, ()))
             for container in chosen
         ],
         Volumes=list(volumes) or NoValue,

@@ -42,6 +42,7 @@ from ecs_templates.config.model import (
     PortMapping,
     RegistrySettings,
 )
+from ecs_templates.config.services import FileShare, RdsSettings, ServicesDeployment
 from ecs_templates.errors import ConfigError
 
 
@@ -107,7 +108,7 @@ def merge(base: Any, override: Any) -> Any:
     return override
 
 
-TOP_LEVEL_KEYS = ("application", "ec2", "fargate", "registry", "logs")
+TOP_LEVEL_KEYS = ("application", "ec2", "fargate", "registry", "logs", "services")
 
 
 def parse_config(overrides: Mapping[str, Any]) -> Config:
@@ -119,7 +120,9 @@ def parse_config(overrides: Mapping[str, Any]) -> Config:
     if isinstance(application, Mapping) and "extends" in application:
         extends = get_str(application, "extends", "application", choices=("default", "none"))
         if extends == "none":
+            # The default `services:` section describes the default application's containers.
             base["application"] = {}
+            base.pop("services", None)
         overrides = dict(overrides, application={k: v for k, v in application.items() if k != "extends"})
     data = merge(base, overrides)
     app = parse_application(expect_mapping(data.get("application", {}), "application"))
@@ -129,6 +132,7 @@ def parse_config(overrides: Mapping[str, Any]) -> Config:
         registry=parse_registry(expect_mapping(data.get("registry", {}), "registry")),
         logs=parse_logs(expect_mapping(data.get("logs", {}), "logs")),
         fargate=parse_fargate(expect_mapping(data.get("fargate", {}), "fargate"), app),
+        services=parse_services(data.get("services"), app, explicit="services" in overrides),
     )
 
 
@@ -312,3 +316,83 @@ def parse_registry(data: Mapping[str, Any]) -> RegistrySettings:
 def parse_logs(data: Mapping[str, Any]) -> LogSettings:
     check_keys(data, ("retention_days",), "logs")
     return LogSettings(retention_days=get_int(data, "retention_days", "logs", default=30))
+
+
+SERVICES_KEYS = ("database", "web_container", "database_container", "launch_type", "architecture",
+                 "task_cpu", "task_memory", "min_tasks", "desired_tasks", "max_tasks", "cpu_target_percent",
+                 "requests_per_target", "health_check_path", "certificate_arn", "namespace", "database_cpu",
+                 "database_memory", "web_files", "database_files", "web_secrets", "rds")
+
+
+def parse_services(data: Any, app: Application, *, explicit: bool = True) -> ServicesDeployment | None:
+    """The `services:` section, or None: no services stacks.
+
+    None when the section is absent (e.g. after `application: {extends: none}`), or when only
+    the embedded default names containers that the user's application no longer has.
+    """
+    if data is None:
+        return None
+    path = "services"
+    data = expect_mapping(data, path)
+    check_keys(data, SERVICES_KEYS, path)
+    defaults = ServicesDeployment()
+    names = {container.name for container in app.containers}
+    if not explicit and not {data.get("web_container"), data.get("database_container")} <= names:
+        return None
+    rds_path = join(path, "rds")
+    rds = expect_mapping(data.get("rds", {}), rds_path)
+    check_keys(rds, ("instance_class", "allocated_storage_gib", "max_allocated_storage_gib", "engine_version",
+                     "backup_retention_days", "multi_az"), rds_path)
+    rds_defaults = RdsSettings()
+    certificate = data.get("certificate_arn", "")
+    return ServicesDeployment(
+        database=get_str(data, "database", path, default=defaults.database),
+        web_container=get_str(data, "web_container", path, default=defaults.web_container),
+        database_container=get_str(data, "database_container", path, default=defaults.database_container),
+        launch_type=get_str(data, "launch_type", path, default=defaults.launch_type),
+        architecture=get_str(data, "architecture", path, default=defaults.architecture),
+        # No bounds on sizes here: the model checks them against the Fargate table or the instance.
+        task_cpu=get_int(data, "task_cpu", path, default=defaults.task_cpu),
+        task_memory=get_int(data, "task_memory", path, default=defaults.task_memory),
+        min_tasks=get_int(data, "min_tasks", path, default=defaults.min_tasks, minimum=1, maximum=100),
+        desired_tasks=get_int(data, "desired_tasks", path, default=defaults.desired_tasks, minimum=1, maximum=100),
+        max_tasks=get_int(data, "max_tasks", path, default=defaults.max_tasks, minimum=1, maximum=100),
+        cpu_target_percent=get_int(data, "cpu_target_percent", path, default=defaults.cpu_target_percent,
+                                   minimum=10, maximum=95),
+        requests_per_target=get_int(data, "requests_per_target", path, default=defaults.requests_per_target,
+                                    minimum=1, maximum=100000),
+        health_check_path=get_str(data, "health_check_path", path, default=defaults.health_check_path),
+        certificate_arn="" if certificate in ("", None) else get_str(data, "certificate_arn", path),
+        namespace=get_str(data, "namespace", path, default=f"{app.name}.internal"),
+        database_cpu=get_int(data, "database_cpu", path, default=defaults.database_cpu),
+        database_memory=get_int(data, "database_memory", path, default=defaults.database_memory),
+        web_files=parse_file_share(data.get("web_files"), join(path, "web_files"), defaults.web_files),
+        database_files=parse_file_share(data.get("database_files"), join(path, "database_files"),
+                                        defaults.database_files),
+        web_secrets=tuple(sorted(get_scalar_mapping(data, "web_secrets", path))),
+        rds=RdsSettings(
+            instance_class=get_str(rds, "instance_class", rds_path, default=rds_defaults.instance_class),
+            allocated_storage_gib=get_int(rds, "allocated_storage_gib", rds_path,
+                                          default=rds_defaults.allocated_storage_gib, minimum=20, maximum=65536),
+            max_allocated_storage_gib=get_int(rds, "max_allocated_storage_gib", rds_path,
+                                              default=rds_defaults.max_allocated_storage_gib,
+                                              minimum=20, maximum=65536),
+            engine_version=str(rds.get("engine_version", rds_defaults.engine_version)),
+            backup_retention_days=get_int(rds, "backup_retention_days", rds_path,
+                                          default=rds_defaults.backup_retention_days, minimum=1, maximum=35),
+            multi_az=get_bool(rds, "multi_az", rds_path, default=rds_defaults.multi_az),
+        ),
+    )
+
+
+def parse_file_share(data: Any, path: str, default: FileShare) -> FileShare:
+    if data is None:
+        return default
+    data = expect_mapping(data, path)
+    check_keys(data, ("path", "uid", "gid", "permissions"), path)
+    return FileShare(
+        path=get_str(data, "path", path, default=default.path),
+        uid=get_int(data, "uid", path, default=default.uid, minimum=0, maximum=4294967295),
+        gid=get_int(data, "gid", path, default=default.gid, minimum=0, maximum=4294967295),
+        permissions=get_str(data, "permissions", path, default=default.permissions),
+    )

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ecs_templates.config import fargate_sizes, instance_types
 from ecs_templates.errors import ConfigError
+
+if TYPE_CHECKING:
+    from ecs_templates.config.services import ServicesDeployment
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
 ENV_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -312,18 +316,37 @@ class Ec2Deployment:
     def __post_init__(self) -> None:
         for name in ("cluster_name", "task_family", "service_name"):
             check_name(getattr(self, name), f"ec2.{name}")
-        instance = self.capacity.instance
-        # The ECS agent and the OS keep part of the memory; ask for at most ~90 % of it.
-        usable_mib = int(instance.memory_mib * 0.9)
-        if self.task_memory > usable_mib:
-            raise ConfigError("ec2.task_memory",
-                              f"{self.task_memory} MiB does not fit on {instance.name} "
-                              f"({instance.memory_mib} MiB, about {usable_mib} MiB usable by tasks); "
-                              "choose a larger ec2.capacity.instance_type or a smaller task")
-        if self.task_cpu > instance.vcpus * 1024:
-            raise ConfigError("ec2.task_cpu",
-                              f"{self.task_cpu} CPU units exceed the {instance.vcpus * 1024} of "
-                              f"{instance.name}; choose a larger instance type or fewer units")
+        check_fits_instance(self.task_cpu, self.task_memory, self.capacity.instance, "ec2")
+
+
+def check_fargate_size(cpu: int, memory: int, path: str, cpu_key: str = "task_cpu",
+                       memory_key: str = "task_memory") -> None:
+    """Refuse a task size Fargate would refuse at deploy time, naming the valid values."""
+    if cpu not in fargate_sizes.VALID_MEMORY_MIB:
+        raise ConfigError(f"{path}.{cpu_key}",
+                          f"{cpu} is not a Fargate CPU size; choose one of "
+                          f"{', '.join(map(str, fargate_sizes.CPU_VALUES))} (1024 = 1 vCPU)")
+    if not fargate_sizes.is_valid(cpu, memory):
+        raise ConfigError(f"{path}.{memory_key}",
+                          f"{memory} MiB does not go with {cpu_key} {cpu} on "
+                          f"Fargate; valid memory values for {cpu} CPU units (MiB): "
+                          f"{fargate_sizes.describe_memory_values(cpu)}; or change "
+                          f"{path}.{cpu_key}")
+
+
+def check_fits_instance(cpu: int, memory: int, instance: instance_types.InstanceType, path: str,
+                        cpu_key: str = "task_cpu", memory_key: str = "task_memory") -> None:
+    """A task must fit on one container instance, leaving ~10 % of its memory to the OS and agent."""
+    usable_mib = int(instance.memory_mib * 0.9)
+    if memory > usable_mib:
+        raise ConfigError(f"{path}.{memory_key}",
+                          f"{memory} MiB does not fit on {instance.name} "
+                          f"({instance.memory_mib} MiB, about {usable_mib} MiB usable by tasks); "
+                          "choose a larger ec2.capacity.instance_type or a smaller task")
+    if cpu > instance.vcpus * 1024:
+        raise ConfigError(f"{path}.{cpu_key}",
+                          f"{cpu} CPU units exceed the {instance.vcpus * 1024} of "
+                          f"{instance.name}; choose a larger instance type or fewer units")
 
 
 @dataclass(frozen=True)
@@ -355,16 +378,7 @@ class FargateDeployment:
         if self.architecture not in instance_types.ARCHITECTURES:
             raise ConfigError("fargate.architecture", f"{self.architecture!r} is not one of: "
                                                       f"{', '.join(instance_types.ARCHITECTURES)}")
-        if self.task_cpu not in fargate_sizes.VALID_MEMORY_MIB:
-            raise ConfigError("fargate.task_cpu",
-                              f"{self.task_cpu} is not a Fargate CPU size; choose one of "
-                              f"{', '.join(map(str, fargate_sizes.CPU_VALUES))} (1024 = 1 vCPU)")
-        if not fargate_sizes.is_valid(self.task_cpu, self.task_memory):
-            raise ConfigError("fargate.task_memory",
-                              f"{self.task_memory} MiB does not go with task_cpu {self.task_cpu} on "
-                              f"Fargate; valid memory values for {self.task_cpu} CPU units (MiB): "
-                              f"{fargate_sizes.describe_memory_values(self.task_cpu)}; or change "
-                              "fargate.task_cpu")
+        check_fargate_size(self.task_cpu, self.task_memory, "fargate")
         if not 0 <= self.spot_weight <= 1000:
             raise ConfigError("fargate.spot_weight", f"{self.spot_weight} is outside 0..1000")
 
@@ -396,10 +410,14 @@ class Config:
     logs: LogSettings = field(default_factory=LogSettings)
     # None (callers that predate Fargate) means the application's default Fargate deployment.
     fargate: FargateDeployment | None = None
+    # None: no ecs-services stacks (an application whose config has no `services:` section).
+    services: ServicesDeployment | None = None
 
     def __post_init__(self) -> None:
         if self.fargate is None:
             object.__setattr__(self, "fargate", FargateDeployment.for_application(self.application.name))
+        if self.services is not None:
+            self.services.check_against(self.application, self.ec2.capacity)
         fixed_ports = [port.host_port for container in self.application.containers
                        for port in container.ports if port.host_port]
         if fixed_ports and self.ec2.desired_count > self.ec2.capacity.max_size:

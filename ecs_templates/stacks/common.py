@@ -4,13 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from troposphere import GetAtt, Ref, Template, ecs, logs, secretsmanager
+from awacs.aws import Statement
+from troposphere import GetAtt, Ref, Template, ecs, logs
 
 from ecs_templates.builders import iam
 from ecs_templates.builders.images import add_image_parameters
 from ecs_templates.builders.logs import add_log_group
 from ecs_templates.builders.registry import repository_arn
-from ecs_templates.builders.secrets import add_generated_secret
+from ecs_templates.builders.secrets import add_generated_secret, secret_arn
 from ecs_templates.builders.task_definition import add_task_definition
 from ecs_templates.builders.template import add_output, add_parameter
 from ecs_templates.config.model import LOG_RETENTION_DAYS, Config, Container
@@ -23,8 +24,9 @@ LOGS_GROUP = "Logs"
 class ApplicationTask:
     task_definition: ecs.TaskDefinition
     log_group: logs.LogGroup
-    secrets: Mapping[str, secretsmanager.Secret]
+    secrets: Mapping[str, Any]
     execution_role_arn: Any
+    task_role_arn: Any = None
 
 
 def add_log_retention_parameter(template: Template, config: Config) -> Ref:
@@ -38,36 +40,55 @@ def add_log_retention_parameter(template: Template, config: Config) -> Ref:
 def add_application_task(template: Template, config: Config, *, family: str, network_mode: str,
                          compatibility: str, cpu: int, memory: int, architecture: str,
                          containers: Sequence[Container] | None = None,
-                         service_hosts: Mapping[str, str] | None = None,
-                         volumes: Sequence[ecs.Volume] = ()) -> ApplicationTask:
-    """Secrets, log group, images, IAM roles and the task definition of the application."""
+                         service_hosts: Mapping[str, Any] | None = None,
+                         volumes: Sequence[ecs.Volume] = (),
+                         mount_points: Mapping[str, Sequence[ecs.MountPoint]] | None = None,
+                         secrets: Mapping[str, Any] | None = None,
+                         task_role_statements: Sequence[Statement] = (),
+                         task_role_parameter_description: str = iam.TASK_ROLE_DESCRIPTION,
+                         prefix: str = "") -> ApplicationTask:
+    """Secrets, log group, images, IAM roles and the task definition of the application.
+
+    For several task definitions in one template, give each a `prefix` for its logical IDs
+    (TaskDefinition, TaskRole, TaskExecutionRole, the log group's outputs) and pass the
+    `secrets` the template already has (generated secrets, or SecretSource such as an RDS
+    managed password): only the missing ones are generated. Each task gets its own roles,
+    so one task's execution role reads only that task's secrets.
+    """
     app = config.application
     chosen = list(containers if containers is not None else app.containers)
     used_secrets = sorted({secret for container in chosen for _, secret in container.secrets})
-    secrets = {secret.name: add_generated_secret(template, secret, app_name=app.name)
-               for secret in app.secrets if secret.name in used_secrets}
+    available: dict[str, Any] = dict(secrets or {})
+    created = {secret.name: add_generated_secret(template, secret, app_name=app.name)
+               for secret in app.secrets if secret.name in used_secrets and secret.name not in available}
+    available.update(created)
     log_group = add_log_group(template, family, retention_days=add_log_retention_parameter(template, config))
-    images = add_image_parameters(template, app)
+    images = add_image_parameters(template, app, chosen)
     execution_role_arn = iam.add_execution_role(
         template,
         repository_arns=[repository_arn(repo) for repo in
                          dict.fromkeys(container.repository for container in chosen)],
-        secret_arns=[Ref(secrets[name]) for name in sorted(secrets)],
+        secret_arns=[secret_arn(available[name]) for name in used_secrets],
         log_group_arn=GetAtt(log_group, "Arn"),
+        logical_name=f"{prefix}TaskExecutionRole",
     )
-    task_role_arn = iam.add_task_role(template)
+    task_role_arn = iam.add_task_role(template, statements=task_role_statements, logical_name=f"{prefix}TaskRole",
+                                      parameter_description=task_role_parameter_description)
     task_definition = add_task_definition(
         template, app, family=family, network_mode=network_mode, compatibility=compatibility,
-        cpu=cpu, memory=memory, architecture=architecture, images=images, secrets=secrets,
+        cpu=cpu, memory=memory, architecture=architecture, images=images, secrets=available,
         log_group=log_group, execution_role_arn=execution_role_arn, task_role_arn=task_role_arn,
-        containers=chosen, service_hosts=service_hosts, volumes=volumes)
-    add_output(template, "LogGroupName", Ref(log_group), "CloudWatch Logs group of the containers")
-    add_output(template, "TaskDefinitionArn", Ref(task_definition), "The task definition revision deployed")
-    for name in sorted(secrets):
-        add_output(template, logical_id(name, "secret", "arn"), Ref(secrets[name]),
+        containers=chosen, service_hosts=service_hosts, volumes=volumes, mount_points=mount_points,
+        logical_name=f"{prefix}TaskDefinition")
+    add_output(template, f"{prefix}LogGroupName", Ref(log_group),
+               f"CloudWatch Logs group of the {' and '.join(c.name for c in chosen)} containers"
+               if prefix else "CloudWatch Logs group of the containers")
+    add_output(template, f"{prefix}TaskDefinitionArn", Ref(task_definition), "The task definition revision deployed")
+    for name in sorted(created):
+        add_output(template, logical_id(name, "secret", "arn"), Ref(created[name]),
                    f"Secrets Manager secret {name} (generated; read it with "
                    "aws secretsmanager get-secret-value)")
-    return ApplicationTask(task_definition, log_group, secrets, execution_role_arn)
+    return ApplicationTask(task_definition, log_group, available, execution_role_arn, task_role_arn)
 
 
 def public_ports(config: Config, network_mode: str) -> list[int]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from troposphere import NoValue, Ref, Template, ecs, logs, secretsmanager
+from troposphere import NoValue, Ref, Template, ecs, logs
 
 from ecs_templates import wiring
 from ecs_templates.builders.secrets import secret_value_from

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from troposphere import GetAtt
+from troposphere import GetAtt, Template
 
 from ecs_templates import wiring
 from ecs_templates.config.model import Connection
@@ -530,3 +530,32 @@ def test_connection_to_an_address_known_only_at_deploy_time():
     literal = Connection(container="db", port=1, env="X", format="${{HOME}}/{host}")
     assert wiring.render(literal, GetAtt("Db", "Address")).to_dict()["Fn::Sub"][0] == "${!HOME}/${Host}"
     assert wiring.render(connection, "db.internal") == "postgres://db.internal:5432/app"
+
+
+def test_access_point_fragment_follows_the_share():
+    from ecs_templates.builders.efs import add_access_point, add_file_system
+    from ecs_templates.config.services import FileShare
+
+    template = Template()
+    file_system = add_file_system(template, name="data")
+    point = add_access_point(template, FileShare("/srv/data", 1000, 100, "0750"), file_system=file_system,
+                             name="api").to_dict()
+    assert point["Properties"]["PosixUser"] == {"Uid": "1000", "Gid": "100"}
+    assert point["Properties"]["RootDirectory"] == {"Path": "/api", "CreationInfo": {
+        "OwnerUid": "1000", "OwnerGid": "100", "Permissions": "0750"}}
+    assert "ApiAccessPoint" in template.resources
+
+
+def test_load_balancer_fragment_without_a_certificate_forwards_http():
+    from ecs_templates.builders.load_balancer import add_load_balancer
+
+    template = Template()
+    balancer = add_load_balancer(template, vpc="vpc-1", subnets=["subnet-1", "subnet-2"], source_cidr="10.0.0.0/8",
+                                 target_port=8080, health_check_path="/health")
+    data = json.loads(template.to_json())
+    assert data["Resources"]["TargetGroup"]["Properties"]["Port"] == 8080
+    assert data["Resources"]["TargetGroup"]["Properties"]["HealthCheckPath"] == "/health"
+    assert {data["Resources"][name].get("Condition") for name in
+            ("HttpsListener", "HttpToHttpsRule", "LoadBalancerHttpsIngress")} == {"HasCertificate"}
+    assert "Condition" not in data["Resources"]["HttpListener"]
+    assert balancer.security_group.title == "LoadBalancerSecurityGroup"

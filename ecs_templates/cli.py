@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
 
 from ecs_templates import __version__
-from ecs_templates.artifacts import newest_version_directory, write_version
+from ecs_templates.artifacts import newest_version_directory, write_file_atomically, write_version
 from ecs_templates.build import build_files
 from ecs_templates.config.loader import load_config
 from ecs_templates.errors import EcsTemplatesError
+from ecs_templates.importers.compose import import_compose, render_config
 from ecs_templates.validation import Validator
 
 DEFAULT_OUTPUT = Path("templates")
@@ -43,6 +45,15 @@ def parser() -> argparse.ArgumentParser:
     lint.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                       help="template files or directories (default: the newest templates/v*/)")
     lint.set_defaults(run=run_lint)
+
+    compose = commands.add_parser(
+        "import-compose", help="read a docker-compose file into an application config for build --config")
+    compose.add_argument("file", type=Path, metavar="FILE", help="the Compose file (docker-compose.yml)")
+    compose.add_argument("-o", "--output", type=Path, metavar="FILE",
+                         help="write the config here (default: standard output)")
+    compose.add_argument("--lenient", action="store_true",
+                         help="report keys without an ECS meaning as warnings instead of errors")
+    compose.set_defaults(run=run_import_compose)
     return root
 
 
@@ -79,6 +90,21 @@ def run_lint(args: argparse.Namespace) -> int:
     if findings:
         print(f"ecs-templates: cfn-lint found {len(findings)} problem(s)", file=sys.stderr)
         return 1
+    return 0
+
+
+def run_import_compose(args: argparse.Namespace) -> int:
+    result = import_compose(args.file, environ=os.environ, lenient=args.lenient)
+    for warning in result.warnings:
+        print(f"ecs-templates: warning: {warning}", file=sys.stderr)
+    text = render_config(result.data, source=args.file.name)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    write_file_atomically(args.output, text.encode("utf-8"))
+    app = result.config.application
+    print(f"{args.output}: {len(app.containers)} container(s), {len(app.secrets)} generated secret(s); "
+          f"next: ecs-templates build --config {args.output}")
     return 0
 
 

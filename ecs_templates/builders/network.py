@@ -35,8 +35,10 @@ def add_ingress_cidr_parameter(template: Template) -> Ref:
 
 
 def add_public_security_group(template: Template, name: str, *, vpc: Ref, ports: Sequence[int],
-                              source_cidr: Ref, description: str) -> ec2.SecurityGroup:
-    """A security group that opens exactly `ports` to `source_cidr`; every rule says why."""
+                              source_cidr: Ref | None, description: str) -> ec2.SecurityGroup:
+    """A security group that opens exactly `ports` to `source_cidr` (None only without ports)."""
+    if ports and source_cidr is None:
+        raise ValueError(f"{name}: public ports {list(ports)} need a source CIDR")
     return template.add_resource(ec2.SecurityGroup(
         name,
         GroupDescription=description,

@@ -437,3 +437,30 @@ def test_bad_input_names_file_service_and_key(tmp_path, text, fragment):
 def test_not_yaml(tmp_path):
     with pytest.raises(ComposeError, match=r"docker-compose\.yml: is not valid YAML at line 3, column 1"):
         import_text(tmp_path, "services:\n  web: [\n")
+
+
+def test_service_address_in_a_command_is_reported(tmp_path):
+    result = import_text(tmp_path, compose("""
+        db:
+          image: postgres:16
+          expose: ["5432"]
+        app:
+          image: x
+          command: ["wait-for", "db:5432", "--", "serve"]
+    """))
+    assert ("services.app.command: 'db:5432' names service db, which resolves under bridge only"
+            in warnings_text(result))
+
+
+def test_containers_larger_than_the_task_are_reported(tmp_path):
+    result = import_text(tmp_path, compose("""
+        a:
+          image: x
+          mem_limit: 768m
+        b:
+          image: y
+          deploy: {resources: {reservations: {memory: 512m, cpus: "1.5"}}}
+    """))
+    text = warnings_text(result)
+    assert "services: the containers ask for 1280 MiB together, more than the task's 1024 MiB" in text
+    assert "the containers ask for 1536 CPU units together" in text

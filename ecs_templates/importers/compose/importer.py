@@ -68,7 +68,22 @@ def import_compose(path: Path, *, environ: Mapping[str, str] | None = None,
         config = parse_config(data)
     except ConfigError as error:
         raise ComposeError(str(path), "", f"the imported configuration is not valid: {error}") from None
+    _warn_task_size(config, report)
     return ImportResult(data, config, list(report.warnings))
+
+
+def _warn_task_size(config: Config, report: Report) -> None:
+    """Container sizes must fit in the task's; the task size is stack config, not Compose's."""
+    containers = config.application.containers
+    memory = sum(c.memory or c.memory_reservation or 0 for c in containers)
+    cpu = sum(c.cpu or 0 for c in containers)
+    if memory > config.ec2.task_memory:
+        report.warn(None, "services", f"the containers ask for {memory} MiB together, more than the task's "
+                                      f"{config.ec2.task_memory} MiB; raise ec2.task_memory (and the other "
+                                      "stacks' task sizes) in the config")
+    if cpu > config.ec2.task_cpu:
+        report.warn(None, "services", f"the containers ask for {cpu} CPU units together, more than the task's "
+                                      f"{config.ec2.task_cpu}; raise ec2.task_cpu in the config")
 
 
 def _check_document(document: Any, report: Report) -> dict[str, Any]:
@@ -227,6 +242,14 @@ def _wire_addresses(drafts: Mapping[str, Draft], report: Report) -> dict[str, li
             if address.format != "{host}:{port}":
                 use["format"] = address.format
             uses.append(use)
+        for key in ("command", "entry_point"):
+            for word in draft.data.get(key, []):
+                address = find_address("HOST", word, hosts)
+                if address and address.format != "{host}":
+                    report.warn(draft.compose_name, key.replace("entry_point", "entrypoint"),
+                                f"{word!r} names service {by_container[address.target].compose_name}, which "
+                                "resolves under bridge only (awsvpc answers on 127.0.0.1); pass the address "
+                                "in an environment variable instead, which the import wires for each mode")
         for alias, container in sorted(draft.links.items()):
             if not any(use["container"] == container for use in uses):
                 report.warn(draft.compose_name, "links", f"{alias}: no environment value names it, so it is "

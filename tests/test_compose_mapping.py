@@ -464,3 +464,12 @@ def test_containers_larger_than_the_task_are_reported(tmp_path):
     text = warnings_text(result)
     assert "services: the containers ask for 1280 MiB together, more than the task's 1024 MiB" in text
     assert "the containers ask for 1536 CPU units together" in text
+
+
+def test_password_variable_outside_environment_is_refused(tmp_path):
+    with pytest.raises(ComposeError, match=r"services\.cache\.command: uses the password variable REDIS_PASSWORD"):
+        import_text(tmp_path, compose("""
+            cache:
+              image: redis:7
+              command: redis-server --requirepass ${REDIS_PASSWORD}
+        """), environ={"REDIS_PASSWORD": "pw"})

@@ -5,8 +5,6 @@ the built-in default, so both build byte-identical templates.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 
@@ -18,7 +16,6 @@ from tests.compose_helpers import DATA, container_definitions, environment, warn
 from tests.conftest import ROOT
 
 FILES = ["web-db.yml", "three-tier.yml", "worker.yml", "secrets.yml"]
-PLAIN_PASSWORDS = ("root", "wordpress")
 
 
 @pytest.fixture(scope="module", params=FILES)

@@ -198,3 +198,17 @@ def resolve(value: object, variables: Mapping[str, str], unset: list[str]) -> ob
     if isinstance(value, list):
         return [resolve(item, variables, unset) for item in value]
     return value
+
+
+def variables_in(value: object) -> list[str]:
+    """Every variable a parsed YAML value refers to (unparsable strings are left to `resolve`)."""
+    if isinstance(value, str):
+        try:
+            return references(parse(value))
+        except InterpolationError:
+            return []
+    if isinstance(value, dict):
+        return [name for item in value.values() for name in variables_in(item)]
+    if isinstance(value, list):
+        return [name for item in value for name in variables_in(item)]
+    return []

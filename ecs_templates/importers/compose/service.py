@@ -22,6 +22,7 @@ from ecs_templates.importers.compose.interpolation import (
     parse,
     parse_dotenv,
     resolve,
+    variables_in,
 )
 from ecs_templates.importers.compose.keys import (
     CONDITIONS,
@@ -31,6 +32,7 @@ from ecs_templates.importers.compose.keys import (
     SERVICE_MAPPED,
     SERVICE_NOTED,
     SERVICE_UNSUPPORTED_KEYS,
+    is_secret_name,
     why_unsupported,
 )
 from ecs_templates.importers.compose.report import Report
@@ -93,6 +95,12 @@ class ServiceReader:
             raise self.error(key, str(error)) from None
 
     def resolved(self, key: str) -> Any:
+        """The value of `key` interpolated; a password variable may only feed `environment`."""
+        secret = next((name for name in variables_in(self.raw[key]) if is_secret_name(name)), None)
+        if secret:
+            raise self.error(key, f"uses the password variable {secret}, whose value would be written in "
+                                  "the task definition; pass it in an environment variable, which the import "
+                                  "turns into a generated secret")
         unset: list[str] = []
         try:
             value = resolve(self.raw[key], self.context.variables, unset)

@@ -327,15 +327,18 @@ def _split(count: int, providers: Sequence[tuple[str, int, int]]) -> dict[str, i
     return {name: share for name, share in shares.items() if share}
 
 
-def fargate_services(template: Template) -> list[tuple[str, dict[str, Any], dict[str, Any], dict[str, int]]]:
-    """(service name, service, task definition, tasks per Fargate provider) of every Fargate service."""
+def fargate_services(template: Template, tasks: int | None = None
+                     ) -> list[tuple[str, dict[str, Any], dict[str, Any], dict[str, int]]]:
+    """(service name, service, task definition, tasks per Fargate provider) of every Fargate service;
+    `tasks` replaces the desired count (scale-out) and is split by the same strategy."""
     found = []
     for name, service in of_type(template, "AWS::ECS::Service").items():
         task = _service_task(template, service)
         providers = [item for item in _providers(template, service) if item[0] in ("FARGATE", "FARGATE_SPOT")]
         if task is None or not providers or not is_created(template, service):
             continue
-        count = int(resolve_number(template, properties(service).get("DesiredCount"), 1) or 0)
+        count = tasks if tasks is not None else int(
+            resolve_number(template, properties(service).get("DesiredCount"), 1) or 0)
         found.append((name, service, task, _split(count, providers)))
     return found
 
@@ -343,17 +346,20 @@ def fargate_services(template: Template) -> list[tuple[str, dict[str, Any], dict
 def _fargate_lines(template: Template, region: RegionPrices, hours: Decimal, tasks: int | None,
                    fargate_rate: str | None) -> list[Line]:
     lines = []
-    for _, service, task, shares in fargate_services(template):
+    for _, _, task, shares in fargate_services(template, tasks):
         task_props = properties(task)
         vcpu = _number((resolve_number(template, task_props.get("Cpu"), 256) or 256) / 1024)
         memory_gb = _number((resolve_number(template, task_props.get("Memory"), 512) or 512) / 1024)
         architecture = "arm64" if str(resolve(template, (task_props.get("RuntimePlatform") or {})
                                               .get("CpuArchitecture"))).upper() == "ARM64" else "x86_64"
-        if tasks is not None:
-            total = sum(shares.values())
-            shares = _split(tasks, [(provider, 0, share) for provider, share in shares.items()]) if total else {}
-        for provider, count in sorted(shares.items()):
-            rate_name = fargate_rate or ("spot" if provider == "FARGATE_SPOT" else architecture)
+        if fargate_rate is not None:  # every task at one rate: one line
+            by_rate = {fargate_rate: sum(shares.values())}
+        else:
+            by_rate = {}
+            for provider, count in shares.items():
+                rate_name = "spot" if provider == "FARGATE_SPOT" else architecture
+                by_rate[rate_name] = by_rate.get(rate_name, 0) + count
+        for rate_name, count in sorted(by_rate.items()):
             vcpu_rate, gb_rate = (region.get("fargate", rate_name, "vcpu_hour"),
                                   region.get("fargate", rate_name, "gb_hour"))
             label = {"spot": "Fargate Spot (x86_64)", "arm64": "Fargate arm64", "x86_64": "Fargate x86_64"}[rate_name]
@@ -438,10 +444,10 @@ def _public_ipv4_lines(template: Template, region: RegionPrices, hours: Decimal,
         if any(resolve(template, interface.get("AssociatePublicIpAddress")) in (True, "true")
                for interface in data.get("NetworkInterfaces", [])):
             addresses += count
-    for _, service, _, shares in fargate_services(template):
+    for _, service, _, shares in fargate_services(template, tasks):
         configuration = properties(service).get("NetworkConfiguration", {})
         if resolve(template, (configuration.get("AwsvpcConfiguration") or {}).get("AssignPublicIp")) == "ENABLED":
-            addresses += tasks if tasks is not None else sum(shares.values())
+            addresses += sum(shares.values())
     if not addresses:
         return []
     rate = region.get("public_ipv4_hour")
@@ -491,10 +497,4 @@ def price_note(region: RegionPrices) -> str:
     table = region.table
     return (f"Prices: {region.name}, {table.currency}, as of {table.as_of}, from {table.location}; "
             f"source: {table.source}.")
-
-
-def check_stack(stack: str, known: Iterable[str]) -> None:
-    names = list(known)
-    if stack not in names:
-        raise EcsTemplatesError(f"unknown stack {stack!r}; stacks: {', '.join(names)}")
 

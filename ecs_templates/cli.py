@@ -16,7 +16,7 @@ from ecs_templates.docs.comparison import compare, render_comparison
 from ecs_templates.docs.cost import Usage, estimate, price_note, render_estimate
 from ecs_templates.docs.diagram import build_diagram, to_markdown, to_svg
 from ecs_templates.docs.prices import DEFAULT_REGION, load_prices
-from ecs_templates.docs.template import templates_from_files
+from ecs_templates.docs.template import of_type, templates_from_files
 from ecs_templates.errors import EcsTemplatesError
 from ecs_templates.stacks import build_all
 from ecs_templates.validation import Validator
@@ -125,7 +125,9 @@ def run_cost(args: argparse.Namespace) -> int:
     region = load_prices(args.prices).region(args.region)
     templates = _built_templates(args)
     names = [args.stack] if args.stack else list(templates)
-    comparison = compare(templates, region, usage)
+    # The comparison prices the EC2 and Fargate stacks: only when an ECS stack is asked for.
+    runs_services = any(of_type(templates[name], "AWS::ECS::Service") for name in names)
+    comparison = compare(templates, region, usage) if runs_services else None
     parts = [price_note(region), f"Assumptions (--assume KEY=VALUE): {usage.describe()}.", ""]
     for name in names:
         parts += [f"## {name}: monthly cost in {region.name} ({region.table.currency})", "",

@@ -29,10 +29,10 @@ def build_files(config: Config, *, validate: bool = True, validator: Validator |
     findings: list[Finding] = []
     if validate:
         validator = validator or Validator()
+        findings.extend(validator.lint_many([(files[name].decode("utf-8"), f"{location}/{name}")
+                                             for name in sorted(files) if name.endswith(".json")]))
         for name in sorted(files):
-            if name.endswith(".json"):
-                findings.extend(validator.lint_text(files[name].decode("utf-8"), f"{location}/{name}"))
-            elif name.endswith(".yaml") and not yaml_matches_json(files[name], files[name[:-5] + ".json"]):
+            if name.endswith(".yaml") and not yaml_matches_json(files[name], files[name[:-5] + ".json"]):
                 findings.append(Finding(f"{location}/{name}", 1, 1, "E0000",
                                         "the YAML rendering differs from the JSON one"))
         validation = {"tool": "cfn-lint", "version": metadata.version("cfn-lint"),

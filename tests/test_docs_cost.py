@@ -86,7 +86,7 @@ def test_fargate_alb_efs_rds_by_hand(region):
     result = estimate("ecs-services", fargate_alb_efs_rds(), region, Usage())
     assert _figures(result) == {
         "AWS Fargate arm64": (D("35.04"), False),               # base 1 + 1 of 4 by weight: 2 x 730 x (0.5 x 0.04 + 1 x 0.004)
-        "AWS Fargate Spot (x86_64)": (D("19.71"), False),       # 3 x 730 x (0.5 x 0.015 + 1 x 0.0015)
+        "AWS Fargate Spot (x86_64 rate)": (D("19.71"), False),       # 3 x 730 x (0.5 x 0.015 + 1 x 0.0015)
         "AWS Data Transfer": (D("10.00"), False),
         "Elastic Load Balancing": (D("16.43"), False),          # in the template: not optional
         "Amazon CloudWatch Logs": (D("1.03"), False),           # 2 x 0.5 + (2 x 14 / 30 = 0.93) x 0.03
@@ -105,10 +105,10 @@ def test_scale_out_and_rate_overrides(region):
     scaled = estimate("ecs-services", template, region, Usage(), tasks=8)
     # the same strategy for 8 tasks: base 1 on FARGATE, then 7 by weight 1:3 -> 2 + 5 -> 3 on-demand, 5 Spot
     assert _figures(scaled)["AWS Fargate arm64"] == (D("52.56"), False)           # 3 x 730 x 0.024
-    assert _figures(scaled)["AWS Fargate Spot (x86_64)"] == (D("32.85"), False)   # 5 x 730 x 0.009
+    assert _figures(scaled)["AWS Fargate Spot (x86_64 rate)"] == (D("32.85"), False)   # 5 x 730 x 0.009
     one_rate = estimate("ecs-services", template, region, Usage(), tasks=8, fargate_rate="arm64")
     assert _figures(one_rate)["AWS Fargate arm64"] == (D("140.16"), False)       # 8 x 730 x 0.024
-    assert "AWS Fargate Spot (x86_64)" not in _figures(one_rate)
+    assert "AWS Fargate Spot (x86_64 rate)" not in _figures(one_rate)
 
 
 def test_comparison_uses_the_fargate_stack_when_the_build_has_one(default_templates, region):
@@ -120,8 +120,18 @@ def test_comparison_uses_the_fargate_stack_when_the_build_has_one(default_templa
     assert comparison.scaled_tasks == 8                  # the ScalableTarget's MaxCapacity
 
 
-def test_comparison_without_fargate_stack_prices_the_ec2_task_at_a_fargate_size(default_templates, region):
+def test_comparison_of_the_built_ecs_ec2_and_ecs_fargate(default_templates, region):
     comparison = compare(default_templates, region, Usage())
+    assert (comparison.ec2_stack, comparison.fargate_stack) == ("ecs-ec2", "ecs-fargate")
+    assert "the ecs-fargate template's tasks (512 CPU units / 1024 MiB, ARM64, 1 desired)" in comparison.basis
+    columns = {title: at_desired for title, at_desired, _ in comparison.columns}
+    assert columns["Fargate arm64"].by_category()["compute"] == D("17.52")  # 730 x (0.5 x 0.04 + 1 x 0.004)
+    assert columns["Fargate x86_64"].by_category()["compute"] == D("21.90")  # 730 x (0.5 x 0.05 + 1 x 0.005)
+
+
+def test_comparison_without_fargate_stack_prices_the_ec2_task_at_a_fargate_size(default_templates, region):
+    templates = {name: default_templates[name] for name in ("ecr", "ecs-ec2")}
+    comparison = compare(templates, region, Usage())
     assert comparison.fargate_stack is None and "nearest valid Fargate size" in comparison.basis
     columns = {title: (at_desired, scaled) for title, at_desired, scaled in comparison.columns}
     ec2, ec2_scaled = columns["EC2 (ecs-ec2)"]
@@ -131,7 +141,7 @@ def test_comparison_without_fargate_stack_prices_the_ec2_task_at_a_fargate_size(
     assert arm64.by_category()["compute"] == D("35.04") and "block_storage" not in arm64.by_category()
     assert comparison.scaled_tasks == 2 and ec2_scaled.by_category()["compute"] == D("58.40")
     assert arm64_scaled.by_category()["compute"] == D("70.08")
-    spot = columns["Fargate Spot (x86_64)"][0]
+    spot = columns["Fargate Spot (x86_64 rate)"][0]
     assert spot.by_category()["compute"] == D("13.14")   # 730 x (0.015 + 2 x 0.0015)
     text = render_comparison(comparison)
     assert "| **Monthly, 1 task**" in text and "scaled out to 2 tasks" in text
@@ -195,7 +205,7 @@ def test_cli_cost_ecs_ec2_is_the_seed_table_with_fargate_beside_it():
                         "**Elastic Load Balancing (optional, not in this template)**", "**Amazon EBS**",
                         "**Amazon CloudWatch Logs**", "**AWS Secrets Manager**"]
     assert "| Service" in out and "Monthly (USD)" in out and "Yearly (USD)" in out
-    assert "| Monthly (USD) | EC2 (ecs-ec2) | Fargate arm64 | Fargate x86_64 | Fargate Spot (x86_64) |" \
+    assert "| Monthly (USD) | EC2 (ecs-ec2) | Fargate arm64 | Fargate x86_64 | Fargate Spot (x86_64 rate) |" \
         in re.sub(" +", " ", out)
     total = next(line for line in out.splitlines() if line.startswith("| **Total estimated**"))
     low, high = total.split("|")[3].strip(" *").split(" - ")

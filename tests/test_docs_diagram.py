@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from ecs_templates.docs.diagram import INTERNET, build_diagram, container_node_id, to_dot, to_markdown, to_mermaid
+from ecs_templates.stacks import stack_names
 from tests import mermaid
 from tests.conftest import run_cli
 from tests.handmade import fargate_alb_efs_rds, two_services_by_name
@@ -121,7 +122,7 @@ def test_cli_diagram_to_file(tmp_path: Path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["diagram", "nope"], "unknown stack 'nope'; stacks: ecr, ecs-ec2"),
+    (["diagram", "nope"], f"unknown stack 'nope'; stacks: {', '.join(stack_names())}"),
     (["diagram", "--format", "svg"], "--format svg draws one stack"),
 ])
 def test_cli_diagram_bad_input_writes_nothing(tmp_path: Path, args, message):

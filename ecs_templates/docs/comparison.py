@@ -18,7 +18,7 @@ from ecs_templates.docs.cost import (CATEGORIES, MONTHS, Estimate, Usage, amount
 from ecs_templates.docs.prices import RegionPrices
 from ecs_templates.docs.template import Template, of_type, properties, resolve, resolve_number
 
-FARGATE_COLUMNS = {"arm64": "Fargate arm64", "x86_64": "Fargate x86_64", "spot": "Fargate Spot (x86_64)"}
+FARGATE_COLUMNS = {"arm64": "Fargate arm64", "x86_64": "Fargate x86_64", "spot": "Fargate Spot (x86_64 rate)"}
 _EC2_CAPACITY_TYPES = ("AWS::AutoScaling::AutoScalingGroup", "AWS::EC2::LaunchTemplate",
                        "AWS::ECS::CapacityProvider", "AWS::ECS::ClusterCapacityProviderAssociations")
 

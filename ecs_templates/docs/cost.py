@@ -15,6 +15,7 @@ from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping, Sequence
 
+from ecs_templates.config.fargate_sizes import CPU_VALUES, VALID_MEMORY_MIB
 from ecs_templates.config.instance_types import INSTANCE_TYPES
 from ecs_templates.docs.diagram import INTERNET, traffic_edges
 from ecs_templates.docs.prices import RegionPrices
@@ -49,10 +50,6 @@ PRICED_TYPES = (
     "AWS::RDS::DBInstance", "AWS::SecretsManager::Secret", "AWS::Logs::LogGroup", "AWS::ECR::Repository",
 )
 FARGATE_RATES = ("arm64", "x86_64", "spot")
-# Valid Fargate task sizes: CPU units -> (smallest, largest, step) memory in MiB.
-FARGATE_SIZES = {256: [512, 1024, 2048], 512: list(range(1024, 4097, 1024)), 1024: list(range(2048, 8193, 1024)),
-                 2048: list(range(4096, 16385, 1024)), 4096: list(range(8192, 30721, 1024)),
-                 8192: list(range(16384, 61441, 4096)), 16384: list(range(32768, 122881, 8192))}
 
 
 @dataclass(frozen=True)
@@ -156,9 +153,9 @@ def _plural(count: Decimal | int, word: str) -> str:
 
 def fargate_size(cpu: int, memory: int) -> tuple[int, int]:
     """The smallest valid Fargate size with at least this CPU and memory (MiB)."""
-    for units in sorted(FARGATE_SIZES):
+    for units in CPU_VALUES:
         if units >= cpu:
-            fitting = [size for size in FARGATE_SIZES[units] if size >= memory]
+            fitting = [size for size in VALID_MEMORY_MIB[units] if size >= memory]
             if fitting:
                 return units, fitting[0]
     raise EcsTemplatesError(f"no Fargate size has {cpu} CPU units and {memory} MiB")
@@ -362,7 +359,7 @@ def _fargate_lines(template: Template, region: RegionPrices, hours: Decimal, tas
         for rate_name, count in sorted(by_rate.items()):
             vcpu_rate, gb_rate = (region.get("fargate", rate_name, "vcpu_hour"),
                                   region.get("fargate", rate_name, "gb_hour"))
-            label = {"spot": "Fargate Spot (x86_64)", "arm64": "Fargate arm64", "x86_64": "Fargate x86_64"}[rate_name]
+            label = {"spot": "Fargate Spot (x86_64 rate)", "arm64": "Fargate arm64", "x86_64": "Fargate x86_64"}[rate_name]
             lines.append(Line(
                 "compute", f"AWS {label}",
                 f"{_plural(count, 'task')} x ({vcpu} vCPU x {vcpu_rate} + {memory_gb} GB x {gb_rate}) x {hours} h",

@@ -96,6 +96,7 @@ def test_fargate_alb_efs_rds_by_hand(region):
         "Amazon EFS": (D("1.50"), False),                       # 5 GB x 0.3
     }
     assert result.required == result.with_optional == D("100.81")
+    assert [line.service for line in result.lines][:2] == ["AWS Fargate arm64", "AWS Fargate Spot (x86_64 rate)"]
     assert result.not_priced == ("AWS::ServiceDiscovery::PrivateDnsNamespace",)
     assert "Not priced" in render_estimate(result)
 
@@ -108,6 +109,7 @@ def test_scale_out_and_rate_overrides(region):
     assert _figures(scaled)["AWS Fargate Spot (x86_64 rate)"] == (D("32.85"), False)   # 5 x 730 x 0.009
     one_rate = estimate("ecs-services", template, region, Usage(), tasks=8, fargate_rate="arm64")
     assert _figures(one_rate)["AWS Fargate arm64"] == (D("140.16"), False)       # 8 x 730 x 0.024
+    assert "8 tasks x (0.5 vCPU x 0.04 + 1 GB x 0.004) x 730 h" in render_estimate(one_rate)
     assert "AWS Fargate Spot (x86_64 rate)" not in _figures(one_rate)
 
 
@@ -141,6 +143,7 @@ def test_comparison_without_fargate_stack_prices_the_ec2_task_at_a_fargate_size(
     assert arm64.by_category()["compute"] == D("35.04") and "block_storage" not in arm64.by_category()
     assert comparison.scaled_tasks == 2 and ec2_scaled.by_category()["compute"] == D("58.40")
     assert arm64_scaled.by_category()["compute"] == D("70.08")
+    assert any(line.sizing == "2 addresses x 730 h x 0.005/h" for line in arm64_scaled.lines)
     spot = columns["Fargate Spot (x86_64 rate)"][0]
     assert spot.by_category()["compute"] == D("13.14")   # 730 x (0.015 + 2 x 0.0015)
     text = render_comparison(comparison)

@@ -148,7 +148,7 @@ def _number(value: float | None) -> Decimal | None:
 
 
 def _plural(count: Decimal | int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
+    return f"{count} {word}" + ("" if count == 1 else "es" if word.endswith("s") else "s")
 
 
 def fargate_size(cpu: int, memory: int) -> tuple[int, int]:
@@ -356,7 +356,7 @@ def _fargate_lines(template: Template, region: RegionPrices, hours: Decimal, tas
             for provider, count in shares.items():
                 rate_name = "spot" if provider == "FARGATE_SPOT" else architecture
                 by_rate[rate_name] = by_rate.get(rate_name, 0) + count
-        for rate_name, count in sorted(by_rate.items()):
+        for rate_name, count in sorted(by_rate.items(), key=lambda item: (item[0] == "spot", item[0])):
             vcpu_rate, gb_rate = (region.get("fargate", rate_name, "vcpu_hour"),
                                   region.get("fargate", rate_name, "gb_hour"))
             label = {"spot": "Fargate Spot (x86_64 rate)", "arm64": "Fargate arm64", "x86_64": "Fargate x86_64"}[rate_name]

@@ -462,7 +462,7 @@ def test_containers_larger_than_the_task_are_reported(tmp_path):
           deploy: {resources: {reservations: {memory: 512m, cpus: "1.5"}}}
     """))
     text = warnings_text(result)
-    assert "services: the containers ask for 1280 MiB together, more than the task's 1024 MiB" in text
+    assert "services: the containers ask for 1280 MiB together, more than the ec2 task's 1024 MiB" in text
     assert "the containers ask for 1536 CPU units together" in text
 
 

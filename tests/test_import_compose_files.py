@@ -159,7 +159,11 @@ def test_no_password_value_reaches_a_template(name):
 
 def test_worker_without_public_port_opens_nothing_and_asks_no_cidr():
     result = import_compose(DATA / "worker.yml", environ={})
-    template = build_all(result.config)["ecs-ec2"].to_dict()
-    assert "AllowedCidr" not in template["Parameters"] and "SiteUrlHint" not in template["Outputs"]
-    group = template["Resources"]["InstanceSecurityGroup"]["Properties"]
-    assert group.get("SecurityGroupIngress", []) == [] and "no public port" in group["GroupDescription"]
+    for name, built_template in build_all(result.config).items():
+        template = built_template.to_dict()
+        assert "AllowedCidr" not in template.get("Parameters", {}), name
+        assert "SiteUrlHint" not in template.get("Outputs", {}), name
+        for resource in template["Resources"].values():
+            if resource["Type"] == "AWS::EC2::SecurityGroup":
+                assert resource["Properties"].get("SecurityGroupIngress", []) == [], name
+                assert "no public port" in resource["Properties"]["GroupDescription"], name

@@ -29,6 +29,21 @@ def _port_mappings(container: Container, network_mode: str) -> list[ecs.PortMapp
     return mappings
 
 
+def _check_shared_namespace_ports(containers: Sequence[Container]) -> None:
+    """Under awsvpc the containers of a task share one network namespace: each port binds once."""
+    owner: dict[tuple[int, str], str] = {}
+    for container in containers:
+        for index, port in enumerate(container.ports):
+            key = (port.container_port, port.protocol)
+            if key in owner:
+                raise ConfigError(
+                    f"{container.path}.ports[{index}]",
+                    f"{container.name}: port {port.container_port} is also a port of {owner[key]}; "
+                    "under awsvpc the containers of a task share one address and each port binds "
+                    f"once: give {container.name} or {owner[key]} another port")
+            owner[key] = container.name
+
+
 def container_definition(container: Container, *, network_mode: str, image: Any,
                          secrets: Mapping[str, secretsmanager.Secret], log_group: logs.LogGroup,
                          in_task: set[str], service_hosts: Mapping[str, str] | None = None
@@ -97,6 +112,8 @@ def add_task_definition(template: Template, app: Application, *, family: str, ne
     given = {volume.properties.get("Name") for volume in volumes}
     task_storage = sorted({mount.volume for container in chosen for mount in container.mounts} - given)
     all_volumes = list(volumes) + [ecs.Volume(Name=name) for name in task_storage]
+    if network_mode == "awsvpc":
+        _check_shared_namespace_ports(chosen)
     return template.add_resource(ecs.TaskDefinition(
         "TaskDefinition",
         Family=family,

@@ -77,13 +77,18 @@ def _warn_task_size(config: Config, report: Report) -> None:
     containers = config.application.containers
     memory = sum(c.memory or c.memory_reservation or 0 for c in containers)
     cpu = sum(c.cpu or 0 for c in containers)
-    if memory > config.ec2.task_memory:
-        report.warn(None, "services", f"the containers ask for {memory} MiB together, more than the task's "
-                                      f"{config.ec2.task_memory} MiB; raise ec2.task_memory (and the other "
-                                      "stacks' task sizes) in the config")
-    if cpu > config.ec2.task_cpu:
-        report.warn(None, "services", f"the containers ask for {cpu} CPU units together, more than the task's "
-                                      f"{config.ec2.task_cpu}; raise ec2.task_cpu in the config")
+    deployments = [("ec2", config.ec2), ("fargate", getattr(config, "fargate", None))]
+    for section, deployment in deployments:
+        if deployment is None:
+            continue
+        if memory > deployment.task_memory:
+            report.warn(None, "services", f"the containers ask for {memory} MiB together, more than the "
+                                          f"{section} task's {deployment.task_memory} MiB; raise "
+                                          f"{section}.task_memory in the config")
+        if cpu > deployment.task_cpu:
+            report.warn(None, "services", f"the containers ask for {cpu} CPU units together, more than the "
+                                          f"{section} task's {deployment.task_cpu}; raise {section}.task_cpu "
+                                          "in the config")
 
 
 def _check_document(document: Any, report: Report) -> dict[str, Any]:

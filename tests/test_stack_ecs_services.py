@@ -474,7 +474,7 @@ def test_bad_services_config_names_the_field(services, field, fragment):
 
 
 @pytest.mark.parametrize("overrides, field, fragment", [
-    ({"application": {"containers": {"wordpress": {"uses": None}}}}, "services.database_container",
+    ({"application": {"containers": {"wordpress": {"uses": None}}}, "services": {}}, "services.database_container",
      "wordpress has no `uses` entry for mariadb"),
     ({"application": {"containers": {"mariadb": {"environment": {"MYSQL_USER": None}}}},
       "services": {"database": "rds"}}, "services.database_container",
@@ -482,14 +482,21 @@ def test_bad_services_config_names_the_field(services, field, fragment):
     ({"application": {"containers": {"mariadb": {"environment": {"MYSQL_DATABASE": "word-press"}}}},
       "services": {"database": "rds"}}, "application.containers.mariadb.environment.MYSQL_DATABASE",
      "is not valid as an RDS database name"),
-    ({"application": {"containers": {"cache": {"image": "redis:7"}}}}, "services.web_container",
-     "also has cache"),
+    ({"application": {"containers": {"cache": {"image": "redis:7"}}}, "services": {"database": "mariadb"}},
+     "services.web_container", "also has cache"),
 ])
 def test_application_that_does_not_fit_the_services_is_refused(overrides, field, fragment):
+    """A `services:` section the user wrote is checked against the application."""
     with pytest.raises(ConfigError) as raised:
         config_with(overrides)
     assert raised.value.field == field
     assert fragment in raised.value.message
+    without_section = {key: value for key, value in overrides.items() if key != "services"}
+    if without_section.get("application") and "MYSQL" not in json.dumps(without_section):
+        # Without the section the default's description does not fit: no services stacks, no error.
+        config = config_with(without_section)
+        assert config.services is None
+        assert not [name for name in build_all(config) if name.startswith("ecs-services")]
 
 
 def test_rds_without_mysql_environment_is_fine_for_the_mariadb_choice():
@@ -548,8 +555,9 @@ def test_access_point_fragment_follows_the_share():
 
 def test_load_balancer_fragment_without_a_certificate_forwards_http():
     from ecs_templates.builders.load_balancer import add_load_balancer
+    from ecs_templates.builders.template import new_template
 
-    template = Template()
+    template = new_template("fragment", "a load balancer alone")
     balancer = add_load_balancer(template, vpc="vpc-1", subnets=["subnet-1", "subnet-2"], source_cidr="10.0.0.0/8",
                                  target_port=8080, health_check_path="/health")
     data = json.loads(template.to_json())

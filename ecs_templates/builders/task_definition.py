@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from troposphere import NoValue, Ref, Template, ecs, logs
+from troposphere import NoValue, Ref, Tags, Template, ecs, logs
 
 from ecs_templates import wiring
 from ecs_templates.builders.secrets import secret_value_from
@@ -47,8 +47,8 @@ def _check_shared_namespace_ports(containers: Sequence[Container]) -> None:
 
 def container_definition(container: Container, *, network_mode: str, image: Any,
                          secrets: Mapping[str, Any], log_group: logs.LogGroup,
-                         in_task: set[str], service_hosts: Mapping[str, Any] | None = None,
-                         mount_points: Sequence[ecs.MountPoint] = ()) -> ecs.ContainerDefinition:
+                         in_task: set[str], service_hosts: Mapping[str, Any] | None = None
+                         ) -> ecs.ContainerDefinition:
     """One container, with its `uses` wired for `network_mode` and its secrets injected."""
     for connection in container.uses:
         if connection.container not in in_task and not (service_hosts and connection.container in service_hosts):
@@ -65,7 +65,6 @@ def container_definition(container: Container, *, network_mode: str, image: Any,
                         for name, value in sorted(environment.items())],
         "Secrets": [ecs.Secret(Name=name, ValueFrom=secret_value_from(secrets[secret]))
                     for name, secret in container.secrets],
-        "MountPoints": list(mount_points),
         "HealthCheck": ecs.HealthCheck(
             Command=list(health.command), Interval=health.interval, Timeout=health.timeout,
             Retries=health.retries, StartPeriod=health.start_period) if health else None,
@@ -79,6 +78,10 @@ def container_definition(container: Container, *, network_mode: str, image: Any,
         "Cpu": container.cpu,
         "Memory": container.memory,
         "MemoryReservation": container.memory_reservation,
+        "DockerLabels": dict(container.labels) or None,
+        "MountPoints": [ecs.MountPoint(SourceVolume=mount.volume, ContainerPath=mount.path,
+                                       ReadOnly=mount.read_only)
+                        for mount in container.mounts],
     }
     return ecs.ContainerDefinition(
         Name=container.name,
@@ -100,15 +103,18 @@ def add_task_definition(template: Template, app: Application, *, family: str, ne
                         containers: Sequence[Container] | None = None,
                         service_hosts: Mapping[str, Any] | None = None,
                         volumes: Sequence[ecs.Volume] = (),
-                        mount_points: Mapping[str, Sequence[ecs.MountPoint]] | None = None,
                         logical_name: str = "TaskDefinition") -> ecs.TaskDefinition:
     """A task definition of `containers` (all of the application by default).
 
-    `secrets` maps secret names to generated secrets or SecretSource; `mount_points` maps a
-    container name to the volumes it mounts.
+    `secrets` maps secret names to generated secrets or SecretSource. `volumes` are the
+    stack's own (e.g. EFS); a volume that a container mounts and that `volumes` does not
+    name is added as task storage (it lives as long as the task).
     """
     chosen = list(containers if containers is not None else app.containers)
     in_task = {container.name for container in chosen}
+    given = {volume.properties.get("Name") for volume in volumes}
+    task_storage = sorted({mount.volume for container in chosen for mount in container.mounts} - given)
+    all_volumes = list(volumes) + [ecs.Volume(Name=name) for name in task_storage]
     if network_mode == "awsvpc":
         _check_shared_namespace_ports(chosen)
     return template.add_resource(ecs.TaskDefinition(
@@ -126,9 +132,9 @@ def add_task_definition(template: Template, app: Application, *, family: str, ne
         ContainerDefinitions=[
             container_definition(container, network_mode=network_mode, image=images[container.name],
                                  secrets=secrets, log_group=log_group, in_task=in_task,
-                                 service_hosts=service_hosts,
-                                 mount_points=(mount_points or {}).get(container.name, ()))
+                                 service_hosts=service_hosts)
             for container in chosen
         ],
-        Volumes=list(volumes) or NoValue,
+        Volumes=all_volumes or NoValue,
+        **({"Tags": Tags(dict(app.tags))} if app.tags else {}),
     ))

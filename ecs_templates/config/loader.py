@@ -39,6 +39,7 @@ from ecs_templates.config.model import (
     GeneratedSecret,
     HealthCheck,
     LogSettings,
+    Mount,
     PortMapping,
     RegistrySettings,
 )
@@ -120,31 +121,31 @@ def parse_config(overrides: Mapping[str, Any]) -> Config:
     if isinstance(application, Mapping) and "extends" in application:
         extends = get_str(application, "extends", "application", choices=("default", "none"))
         if extends == "none":
-            # The default `services:` section describes the default application's containers.
             base["application"] = {}
-            base.pop("services", None)
         overrides = dict(overrides, application={k: v for k, v in application.items() if k != "extends"})
     data = merge(base, overrides)
     app = parse_application(expect_mapping(data.get("application", {}), "application"))
+    ec2 = parse_ec2(expect_mapping(data.get("ec2", {}), "ec2"), app)
     return Config(
         application=app,
-        ec2=parse_ec2(expect_mapping(data.get("ec2", {}), "ec2"), app),
+        ec2=ec2,
         registry=parse_registry(expect_mapping(data.get("registry", {}), "registry")),
         logs=parse_logs(expect_mapping(data.get("logs", {}), "logs")),
         fargate=parse_fargate(expect_mapping(data.get("fargate", {}), "fargate"), app),
-        services=parse_services(data.get("services"), app, explicit="services" in overrides),
+        services=parse_services(data.get("services"), app, ec2.capacity, explicit="services" in overrides),
     )
 
 
 def parse_application(data: Mapping[str, Any]) -> Application:
     path = "application"
-    check_keys(data, ("name", "containers", "secrets"), path)
+    check_keys(data, ("name", "containers", "secrets", "tags"), path)
     containers = expect_mapping(data.get("containers", {}), join(path, "containers"))
     secrets = expect_mapping(data.get("secrets", {}) or {}, join(path, "secrets"))
     return Application(
         name=get_str(data, "name", path),
         containers=tuple(parse_container(name, containers[name]) for name in sorted(containers)),
         secrets=tuple(parse_secret(name, secrets[name] or {}) for name in sorted(secrets)),
+        tags=get_scalar_mapping(data, "tags", path),
     )
 
 
@@ -161,7 +162,8 @@ def parse_secret(name: str, data: Any) -> GeneratedSecret:
 
 CONTAINER_KEYS = ("image", "repository", "ports", "environment", "secrets", "health_check",
                   "essential", "depends_on", "links", "uses", "command", "entry_point",
-                  "working_directory", "user", "cpu", "memory", "memory_reservation")
+                  "working_directory", "user", "cpu", "memory", "memory_reservation", "labels",
+                  "mounts")
 
 
 def parse_container(name: str, data: Any) -> Container:
@@ -191,7 +193,17 @@ def parse_container(name: str, data: Any) -> Container:
         memory=get_int(data, "memory", path, default=None, minimum=6, maximum=122880),
         memory_reservation=get_int(data, "memory_reservation", path, default=None,
                                    minimum=4, maximum=122880),
+        labels=get_scalar_mapping(data, "labels", path),
+        mounts=tuple(parse_mount(item, join(join(path, "mounts"), index))
+                     for index, item in enumerate(get_list(data, "mounts", path))),
     )
+
+
+def parse_mount(data: Any, path: str) -> Mount:
+    data = expect_mapping(data, path)
+    check_keys(data, ("volume", "path", "read_only"), path)
+    return Mount(volume=get_str(data, "volume", path), path=get_str(data, "path", path),
+                 read_only=get_bool(data, "read_only", path, default=False))
 
 
 def parse_port(data: Any, path: str) -> PortMapping:
@@ -324,21 +336,33 @@ SERVICES_KEYS = ("database", "web_container", "database_container", "launch_type
                  "database_memory", "web_files", "database_files", "web_secrets", "rds")
 
 
-def parse_services(data: Any, app: Application, *, explicit: bool = True) -> ServicesDeployment | None:
+def parse_services(data: Any, app: Application, capacity: Ec2Capacity, *,
+                   explicit: bool = True) -> ServicesDeployment | None:
     """The `services:` section, or None: no services stacks.
 
-    None when the section is absent (e.g. after `application: {extends: none}`), or when only
-    the embedded default names containers that the user's application no longer has.
+    The embedded default's section describes the default application (a web container
+    `wordpress` using a database container `mariadb`). When the user's config has no
+    `services:` section and that description does not fit their application (other
+    containers, an imported Compose file), there are no services stacks: a build never
+    fails over a stack nobody asked for. A `services:` section the user wrote is checked.
     """
     if data is None:
         return None
+    if explicit:
+        return _parse_services(data, app)
+    try:
+        services = _parse_services(data, app)
+        services.check_against(app, capacity)
+    except ConfigError:
+        return None
+    return services
+
+
+def _parse_services(data: Any, app: Application) -> ServicesDeployment:
     path = "services"
     data = expect_mapping(data, path)
     check_keys(data, SERVICES_KEYS, path)
     defaults = ServicesDeployment()
-    names = {container.name for container in app.containers}
-    if not explicit and not {data.get("web_container"), data.get("database_container")} <= names:
-        return None
     rds_path = join(path, "rds")
     rds = expect_mapping(data.get("rds", {}), rds_path)
     check_keys(rds, ("instance_class", "allocated_storage_gib", "max_allocated_storage_gib", "engine_version",

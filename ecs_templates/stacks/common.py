@@ -42,7 +42,6 @@ def add_application_task(template: Template, config: Config, *, family: str, net
                          containers: Sequence[Container] | None = None,
                          service_hosts: Mapping[str, Any] | None = None,
                          volumes: Sequence[ecs.Volume] = (),
-                         mount_points: Mapping[str, Sequence[ecs.MountPoint]] | None = None,
                          secrets: Mapping[str, Any] | None = None,
                          task_role_statements: Sequence[Statement] = (),
                          task_role_parameter_description: str = iam.TASK_ROLE_DESCRIPTION,
@@ -78,7 +77,7 @@ def add_application_task(template: Template, config: Config, *, family: str, net
         template, app, family=family, network_mode=network_mode, compatibility=compatibility,
         cpu=cpu, memory=memory, architecture=architecture, images=images, secrets=available,
         log_group=log_group, execution_role_arn=execution_role_arn, task_role_arn=task_role_arn,
-        containers=chosen, service_hosts=service_hosts, volumes=volumes, mount_points=mount_points,
+        containers=chosen, service_hosts=service_hosts, volumes=volumes,
         logical_name=f"{prefix}TaskDefinition")
     add_output(template, f"{prefix}LogGroupName", Ref(log_group),
                f"CloudWatch Logs group of the {' and '.join(c.name for c in chosen)} containers"

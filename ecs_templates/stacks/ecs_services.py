@@ -35,8 +35,8 @@ from ecs_templates.builders.secrets import add_generated_secret
 from ecs_templates.builders.scaling import add_service_scaling, add_task_count_parameters
 from ecs_templates.builders.service import add_service, capacity_provider_strategy
 from ecs_templates.builders.template import add_output, new_template
-from ecs_templates.config.model import Config, Container
-from ecs_templates.config.services import ServicesDeployment
+from ecs_templates.config.model import Config, Container, Mount
+from ecs_templates.config.services import FileShare, ServicesDeployment
 from ecs_templates.naming import logical_id
 from ecs_templates.stacks.common import add_application_task
 
@@ -76,15 +76,34 @@ def enabled(variant: str) -> Callable[[Config], bool]:
     return is_enabled
 
 
-def with_web_secrets(config: Config, services: ServicesDeployment) -> Config:
-    """The config with the web container's extra generated secrets (WordPress keys and salts) added."""
+def on_share(container: Container, share: FileShare, volume: str) -> tuple[Container, str]:
+    """The container with `share.path` mounted from a volume, and that volume's name.
+
+    A mount the application already has at that path keeps its volume name: the stack
+    attaches EFS to it, instead of task storage that would vanish with the task.
+    """
+    for mount in container.mounts:
+        if mount.path == share.path:
+            return container, mount.volume
+    return replace(container, mounts=container.mounts + (Mount(volume=volume, path=share.path),)), volume
+
+
+def for_services(config: Config, services: ServicesDeployment) -> tuple[Config, dict[str, str]]:
+    """The config as these stacks run it, and the volume names of the EFS shares per container.
+
+    The web container gets its extra generated secrets (WordPress keys and salts) and a
+    mount of its files; the database container a mount of its data directory.
+    """
     app = config.application
-    web = app.container(services.web_container)
+    web, web_volume = on_share(app.container(services.web_container), services.web_files, "files")
     web = replace(web, secrets=tuple(sorted(web.secrets + services.web_secrets)))
+    database, database_volume = on_share(app.container(services.database_container), services.database_files,
+                                         "data")
+    changed = {web.name: web, database.name: database}
     app = replace(app, secrets=app.secrets + services.web_secret_definitions(web.name),
-                  containers=tuple(web if c.name == web.name else c for c in app.containers))
+                  containers=tuple(changed.get(c.name, c) for c in app.containers))
     # The services section was checked against the original application; this one is derived from it.
-    return replace(config, application=app, services=None)
+    return replace(config, application=app, services=None), {web.name: web_volume, database.name: database_volume}
 
 
 def _database_port(web: Container, database: Container) -> int:
@@ -95,7 +114,7 @@ def build(config: Config, variant: str) -> Template:
     services = config.services
     if services is None or variant not in services.variants:
         raise ValueError(f"the config does not ask for the {variant} variant (services.database)")
-    derived = with_web_secrets(config, services)
+    derived, volumes = for_services(config, services)
     app = derived.application
     web, database = app.container(services.web_container), app.container(services.database_container)
     web_port = next(port.container_port for port in web.ports if port.public)
@@ -158,7 +177,8 @@ def build(config: Config, variant: str) -> Template:
         database_service, secrets, hosts, endpoint = _mariadb_service(
             template, derived, services, database=database, port=database_port, vpc=vpc, cluster=cluster,
             subnets=task_subnets, security_group=database_group, assign_public_ip=assign_public_ip,
-            file_system=file_system, mount_targets=mount_targets, associations=associations)
+            file_system=file_system, volume=volumes[database.name], mount_targets=mount_targets,
+            associations=associations)
         after_database = [database_service]
     else:
         name, user, password = services.rds_database_settings(database)
@@ -179,9 +199,7 @@ def build(config: Config, variant: str) -> Template:
         template, derived, family=services.task_family(app.name, variant, "web"), network_mode=NETWORK_MODE,
         compatibility=services.launch_type.upper(), cpu=services.task_cpu, memory=services.task_memory,
         architecture=services.architecture, containers=[web], service_hosts=hosts,
-        volumes=[efs.efs_volume("files", file_system=file_system, access_point=web_access_point)],
-        mount_points={web.name: [ecs.MountPoint(ContainerPath=services.web_files.path, SourceVolume="files",
-                                                ReadOnly=False)]},
+        volumes=[efs.efs_volume(volumes[web.name], file_system=file_system, access_point=web_access_point)],
         secrets=secrets, prefix=logical_id(web.name), task_role_parameter_description=TASK_ROLE_DESCRIPTION,
         task_role_statements=[efs.mount_statement(file_system=file_system, access_point=web_access_point)])
     web_service = add_service(
@@ -214,7 +232,7 @@ def build(config: Config, variant: str) -> Template:
 
 def _mariadb_service(template: Template, config: Config, services: ServicesDeployment, *, database: Container,
                      port: int, vpc: Any, cluster: ecs.Cluster, subnets: list[Any], security_group: Any,
-                     assign_public_ip: Any, file_system: Any, mount_targets: list[Any],
+                     assign_public_ip: Any, file_system: Any, volume: str, mount_targets: list[Any],
                      associations: Any) -> tuple[ecs.Service, dict[str, Any], dict[str, Any], str]:
     """The database container as a one-task Fargate service: data on EFS, a stable private DNS name.
 
@@ -229,9 +247,7 @@ def _mariadb_service(template: Template, config: Config, services: ServicesDeplo
         template, config, family=services.task_family(config.application.name, "mariadb", "database"),
         network_mode=NETWORK_MODE, compatibility=FARGATE, cpu=services.database_cpu,
         memory=services.database_memory, architecture=services.architecture, containers=[database],
-        volumes=[efs.efs_volume("data", file_system=file_system, access_point=access_point)],
-        mount_points={database.name: [ecs.MountPoint(ContainerPath=services.database_files.path,
-                                                     SourceVolume="data", ReadOnly=False)]},
+        volumes=[efs.efs_volume(volume, file_system=file_system, access_point=access_point)],
         prefix=logical_id(database.name), task_role_parameter_description=TASK_ROLE_DESCRIPTION,
         task_role_statements=[efs.mount_statement(file_system=file_system, access_point=access_point)])
     service = add_service(

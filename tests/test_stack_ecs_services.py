@@ -567,3 +567,18 @@ def test_load_balancer_fragment_without_a_certificate_forwards_http():
             ("HttpsListener", "HttpToHttpsRule", "LoadBalancerHttpsIngress")} == {"HasCertificate"}
     assert "Condition" not in data["Resources"]["HttpListener"]
     assert balancer.security_group.title == "LoadBalancerSecurityGroup"
+
+
+def test_a_mount_the_application_already_has_goes_on_efs():
+    """An imported `wp_data:/var/www/html` becomes the EFS share instead of task storage."""
+    config = config_with({"application": {"containers": {"wordpress": {"mounts": [
+        {"volume": "wp_data", "path": "/var/www/html"}, {"volume": "cache", "path": "/tmp/cache"}]}}}})
+    data = json.loads(ecs_services.build(config, "rds").to_json())
+    task = data["Resources"]["WordpressTaskDefinition"]["Properties"]
+    volumes = {volume["Name"]: volume for volume in task["Volumes"]}
+    assert set(volumes) == {"wp_data", "cache"}
+    assert volumes["wp_data"]["EFSVolumeConfiguration"]["AuthorizationConfig"]["AccessPointId"] == \
+        {"Ref": "WordpressAccessPoint"}
+    assert "EFSVolumeConfiguration" not in volumes["cache"]
+    mounts = {m["ContainerPath"]: m["SourceVolume"] for m in task["ContainerDefinitions"][0]["MountPoints"]}
+    assert mounts == {"/var/www/html": "wp_data", "/tmp/cache": "cache"}

@@ -5,9 +5,16 @@ from typing import Sequence
 
 from troposphere import Ref, Sub, Template, ec2
 
+from ecs_templates.builders.suppressions import suppress
 from ecs_templates.builders.template import add_parameter
 
 NETWORK_GROUP = "Network"
+
+# checkov CKV_AWS_260 flags port 80 open to 0.0.0.0/0; here that port is the product.
+PUBLIC_HTTP_REASON = (
+    "TCP 80 is the website's public entry point, open to its visitors by design (plain HTTP, as in "
+    "the lab); only the configured public ports are opened, never a database port, and the "
+    "AllowedCidr parameter narrows the source at deploy time.")
 
 
 def add_vpc_parameters(template: Template) -> tuple[Ref, Ref]:
@@ -37,7 +44,7 @@ def add_ingress_cidr_parameter(template: Template) -> Ref:
 def add_public_security_group(template: Template, name: str, *, vpc: Ref, ports: Sequence[int],
                               source_cidr: Ref, description: str) -> ec2.SecurityGroup:
     """A security group that opens exactly `ports` to `source_cidr`; every rule says why."""
-    return template.add_resource(ec2.SecurityGroup(
+    group = template.add_resource(ec2.SecurityGroup(
         name,
         GroupDescription=description,
         VpcId=vpc,
@@ -51,3 +58,6 @@ def add_public_security_group(template: Template, name: str, *, vpc: Ref, ports:
             Description="Outbound: image pulls from ECR, Secrets Manager, CloudWatch Logs, ECS API")],
         Tags=[ec2.Tag("Name", Sub(f"${{AWS::StackName}}-{name}"))],
     ))
+    if 80 in ports:
+        suppress(group, "CKV_AWS_260", PUBLIC_HTTP_REASON)
+    return group

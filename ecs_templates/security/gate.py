@@ -13,11 +13,11 @@ from ecs_templates.security.checkov import ScanReport, find_checkov, scan_files,
 from ecs_templates.security.inspection import template_problems
 
 
-class _TagTolerantLoader(yaml.SafeLoader):
+class TagTolerantLoader(yaml.SafeLoader):
     """Short-form intrinsic functions (!Ref, !Sub) load as plain values: enough for these checks."""
 
 
-_TagTolerantLoader.add_multi_constructor("!", lambda loader, suffix, node: (
+TagTolerantLoader.add_multi_constructor("!", lambda loader, suffix, node: (
     loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode)
     else loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode)
     else loader.construct_mapping(node)))
@@ -26,7 +26,7 @@ _TagTolerantLoader.add_multi_constructor("!", lambda loader, suffix, node: (
 def load_template(path: Path) -> Any:
     text = path.read_text("utf-8")
     try:
-        return json.loads(text) if path.suffix == ".json" else yaml.load(text, Loader=_TagTolerantLoader)
+        return json.loads(text) if path.suffix == ".json" else yaml.load(text, Loader=TagTolerantLoader)
     except (ValueError, yaml.YAMLError) as error:
         raise EcsTemplatesError(f"{path}: not a readable template ({error})") from None
 

@@ -282,6 +282,58 @@ def test_public_ports_of_rules_and_sources():
     assert inspection.public_ports(template) == [inspection.ALL_PORTS, 80, 8080, 8081]
 
 
+# --- optional customer-managed KMS keys -------------------------------------------------------
+
+def _task_stacks(templates):
+    return {name: t for name, t in templates.items() if inspection.network_mode(t)}
+
+
+def test_secrets_and_logs_take_an_optional_kms_key(variant_templates):
+    _, templates = variant_templates["default"]
+    assert _task_stacks(templates), "expected at least one stack running a task"
+    for name, template in _task_stacks(templates).items():
+        parameters, resources = template["Parameters"], template["Resources"]
+        for key in ("SecretsKmsKeyArn", "LogsKmsKeyArn"):
+            assert parameters[key]["Default"] == "", name
+            assert re.fullmatch(parameters[key]["AllowedPattern"],
+                                "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+            assert not re.fullmatch(parameters[key]["AllowedPattern"], "alias/aws/secretsmanager")
+        for logical, resource in resources.items():
+            if resource["Type"] == "AWS::SecretsManager::Secret":
+                assert resource["Properties"]["KmsKeyId"] == {
+                    "Fn::If": ["HasSecretsKmsKeyArn", {"Ref": "SecretsKmsKeyArn"}, {"Ref": "AWS::NoValue"}]}, logical
+            if resource["Type"] == "AWS::Logs::LogGroup":
+                assert resource["Properties"]["KmsKeyId"] == {
+                    "Fn::If": ["HasLogsKmsKeyArn", {"Ref": "LogsKmsKeyArn"}, {"Ref": "AWS::NoValue"}]}, logical
+
+
+def test_execution_role_may_decrypt_with_the_secrets_key_only_when_given(variant_templates):
+    _, templates = variant_templates["default"]
+    for name, template in _task_stacks(templates).items():
+        policies = template["Resources"]["TaskExecutionRole"]["Properties"]["Policies"]
+        conditional = [p["Fn::If"] for p in policies if "Fn::If" in p]
+        assert len(conditional) == 1, name
+        condition, policy, otherwise = conditional[0]
+        assert condition == "HasSecretsKmsKeyArn" and otherwise == {"Ref": "AWS::NoValue"}
+        assert policy["PolicyDocument"]["Statement"] == [
+            {"Action": ["kms:Decrypt"], "Effect": "Allow", "Resource": [{"Ref": "SecretsKmsKeyArn"}]}]
+
+
+def test_no_secrets_key_parameter_without_secrets(variant_templates):
+    _, templates = variant_templates["one-container"]
+    for name, template in _task_stacks(templates).items():
+        assert "SecretsKmsKeyArn" not in template["Parameters"], name
+        assert "LogsKmsKeyArn" in template["Parameters"], name
+
+
+@pytest.mark.parametrize("variant", sorted(set(VARIANTS) - {"default"}))
+def test_variants_are_cfn_lint_clean(variant, variant_templates, validator):
+    """The optional-key parameters and conditions stay valid when the application changes."""
+    _, templates = variant_templates[variant]
+    for name, template in templates.items():
+        assert validator.lint_text(json.dumps(template), f"{variant}/{name}.json") == []
+
+
 # --- plaintext secrets in every file of the project -----------------------------------------
 
 SEED_COMPOSE = """

@@ -1,6 +1,8 @@
 """cfn-lint through its Python API: one runner (rules loaded once) for every template."""
 from __future__ import annotations
 
+import multiprocessing
+import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -45,16 +47,43 @@ class Validator:
         return sorted({_finding(match, path) for match in matches},
                       key=lambda f: (f.path, f.line, f.column, f.rule, f.message))
 
+    def lint_many(self, items: Sequence[tuple[str, str]]) -> list[Finding]:
+        """Lint (text, path) pairs, spread over the CPU cores when there are several.
+
+        The rules are loaded once, before the workers fork, so each worker starts warm.
+        """
+        workers = min(len(items), os.cpu_count() or 1)
+        if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return [finding for text, path in items for finding in self.lint_text(text, path)]
+        self._runner  # noqa: B018 - load the rules before forking
+        global _FORKED_VALIDATOR
+        _FORKED_VALIDATOR = self
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                results = pool.starmap(_lint_in_worker, items)
+        finally:
+            _FORKED_VALIDATOR = None
+        return [finding for result in results for finding in result]
+
     def lint_paths(self, paths: Iterable[Path]) -> list[Finding]:
         findings: list[Finding] = []
+        items: list[tuple[str, str]] = []
         for path in expand_paths(paths):
             try:
                 text = path.read_text("utf-8")
             except UnicodeDecodeError:
                 findings.append(Finding(str(path), 1, 1, "E0000", "not UTF-8 text: not a template"))
                 continue
-            findings.extend(self.lint_text(text, str(path)))
-        return findings
+            items.append((text, str(path)))
+        return findings + self.lint_many(items)
+
+
+_FORKED_VALIDATOR: Validator | None = None
+
+
+def _lint_in_worker(text: str, path: str) -> list[Finding]:
+    assert _FORKED_VALIDATOR is not None
+    return _FORKED_VALIDATOR.lint_text(text, path)
 
 
 def _finding(match, path: str) -> Finding:  # type: ignore[no-untyped-def]

@@ -76,7 +76,7 @@ def test_x86_architecture_with_x86_type():
     ({"ec2": {"task_memory": 8192}}, "ec2.task_memory", "does not fit on t4g.medium"),
     ({"ec2": {"task_cpu": "lots"}}, "ec2.task_cpu", "expected an integer"),
     ({"ec2": {"desired_count": 3}}, "ec2.desired_count", "fixed host port 80"),
-    ({"ec2": {"clusterName": "x"}}, "ec2.clusterName", "unknown key"),
+    ({"ec2": {"clusterName": "x"}}, "ec2.clusterName", "unknown key; did you mean 'cluster_name'?"),
     ({"bogus": 1}, "bogus", "unknown key"),
     ({"ec2": ["a", "b"]}, "ec2", "expected a mapping"),
     ({"logs": {"retention_days": 42}}, "logs.retention_days", "not a CloudWatch Logs retention"),

@@ -1,9 +1,10 @@
 """Network: the VPC and subnets chosen at deploy time, and a security group per entry point."""
 from __future__ import annotations
 
-from typing import Sequence
+from dataclasses import dataclass
+from typing import Any, Sequence
 
-from troposphere import Ref, Sub, Template, ec2
+from troposphere import Ref, Sub, Template, ec2, ecs
 
 from ecs_templates.builders.suppressions import suppress
 from ecs_templates.builders.template import add_parameter
@@ -41,23 +42,69 @@ def add_ingress_cidr_parameter(template: Template) -> Ref:
     return Ref(cidr)
 
 
-def add_public_security_group(template: Template, name: str, *, vpc: Ref, ports: Sequence[int],
-                              source_cidr: Ref, description: str) -> ec2.SecurityGroup:
-    """A security group that opens exactly `ports` to `source_cidr`; every rule says why."""
+@dataclass(frozen=True)
+class IngressRule:
+    """One inbound TCP port, from an address range or from the members of another security group."""
+
+    port: int
+    description: str
+    source_cidr: Any = None
+    source_security_group: Any = None
+
+    def __post_init__(self) -> None:
+        if (self.source_cidr is None) == (self.source_security_group is None):
+            raise ValueError("an ingress rule needs exactly one source: a CIDR or a security group")
+
+    def rule(self) -> ec2.SecurityGroupRule:
+        source = ({"CidrIp": self.source_cidr} if self.source_cidr is not None
+                  else {"SourceSecurityGroupId": self.source_security_group})
+        return ec2.SecurityGroupRule(IpProtocol="tcp", FromPort=self.port, ToPort=self.port,
+                                     Description=self.description, **source)
+
+
+def add_security_group(template: Template, name: str, *, vpc: Ref, ingress: Sequence[IngressRule],
+                       description: str) -> ec2.SecurityGroup:
+    """A security group that opens exactly the `ingress` rules (sorted by port); every rule says why."""
     group = template.add_resource(ec2.SecurityGroup(
         name,
         GroupDescription=description,
         VpcId=vpc,
-        SecurityGroupIngress=[
-            ec2.SecurityGroupRule(IpProtocol="tcp", FromPort=port, ToPort=port, CidrIp=source_cidr,
-                                  Description=f"Public entry point: TCP {port}")
-            for port in sorted(set(ports))
-        ],
+        SecurityGroupIngress=[rule.rule() for rule in sorted(ingress, key=lambda rule: rule.port)],
         SecurityGroupEgress=[ec2.SecurityGroupRule(
             IpProtocol="-1", CidrIp="0.0.0.0/0",
             Description="Outbound: image pulls from ECR, Secrets Manager, CloudWatch Logs, ECS API")],
         Tags=[ec2.Tag("Name", Sub(f"${{AWS::StackName}}-{name}"))],
     ))
-    if 80 in ports:
+    if any(rule.port == 80 and rule.source_cidr is not None for rule in ingress):
         suppress(group, "CKV_AWS_260", PUBLIC_HTTP_REASON)
     return group
+
+
+def add_public_security_group(template: Template, name: str, *, vpc: Ref, ports: Sequence[int],
+                              source_cidr: Ref, description: str) -> ec2.SecurityGroup:
+    """A security group that opens exactly `ports` to `source_cidr`; every rule says why."""
+    return add_security_group(
+        template, name, vpc=vpc, description=description,
+        ingress=[IngressRule(port, f"Public entry point: TCP {port}", source_cidr=source_cidr)
+                 for port in sorted(set(ports))])
+
+
+def add_assign_public_ip_parameter(template: Template) -> Ref:
+    """Whether awsvpc tasks get a public IP: needed to be reached, and to pull images without a NAT gateway."""
+    parameter = add_parameter(
+        template, "AssignPublicIp", group=NETWORK_GROUP, label="Public IP for the tasks",
+        Type="String", Default="ENABLED", AllowedValues=["ENABLED", "DISABLED"],
+        Description="ENABLED: each task gets a public IP (the seed's setting; needed in public subnets "
+                    "to be reached and to pull images). DISABLED: private subnets with a NAT gateway "
+                    "or VPC endpoints only.")
+    return Ref(parameter)
+
+
+def awsvpc_network_configuration(*, subnets: Any, security_groups: Sequence[Any],
+                                 assign_public_ip: Any = "DISABLED") -> ecs.NetworkConfiguration:
+    """The network of an awsvpc service: each task gets its own interface in `subnets`."""
+    return ecs.NetworkConfiguration(AwsvpcConfiguration=ecs.AwsvpcConfiguration(
+        AssignPublicIp=assign_public_ip,
+        SecurityGroups=list(security_groups),
+        Subnets=subnets,
+    ))

@@ -29,6 +29,21 @@ def _port_mappings(container: Container, network_mode: str) -> list[ecs.PortMapp
     return mappings
 
 
+def _check_shared_namespace_ports(containers: Sequence[Container]) -> None:
+    """Under awsvpc the containers of a task share one network namespace: each port binds once."""
+    owner: dict[tuple[int, str], str] = {}
+    for container in containers:
+        for index, port in enumerate(container.ports):
+            key = (port.container_port, port.protocol)
+            if key in owner:
+                raise ConfigError(
+                    f"{container.path}.ports[{index}]",
+                    f"{container.name}: port {port.container_port} is also a port of {owner[key]}; "
+                    "under awsvpc the containers of a task share one address and each port binds "
+                    f"once: give {container.name} or {owner[key]} another port")
+            owner[key] = container.name
+
+
 def container_definition(container: Container, *, network_mode: str, image: Any,
                          secrets: Mapping[str, secretsmanager.Secret], log_group: logs.LogGroup,
                          in_task: set[str], service_hosts: Mapping[str, str] | None = None
@@ -86,6 +101,8 @@ def add_task_definition(template: Template, app: Application, *, family: str, ne
     """A task definition of `containers` (all of the application by default)."""
     chosen = list(containers if containers is not None else app.containers)
     in_task = {container.name for container in chosen}
+    if network_mode == "awsvpc":
+        _check_shared_namespace_ports(chosen)
     return template.add_resource(ecs.TaskDefinition(
         "TaskDefinition",
         Family=family,

@@ -1,6 +1,7 @@
 """Strict readers for plain YAML data: each names the dotted field it reads in its errors."""
 from __future__ import annotations
 
+import difflib
 from typing import Any, Mapping, Sequence
 
 from ecs_templates.errors import ConfigError
@@ -34,9 +35,11 @@ def expect_mapping(value: Any, path: str) -> Mapping[str, Any]:
 def check_keys(data: Mapping[str, Any], allowed: Sequence[str], path: str) -> None:
     unknown = sorted(set(data) - set(allowed))
     if unknown:
+        close = difflib.get_close_matches(unknown[0], allowed, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
         raise ConfigError(
             join(path, unknown[0]),
-            f"unknown key; the keys allowed here are: {', '.join(sorted(allowed))}",
+            f"unknown key; {hint}the keys allowed here are: {', '.join(sorted(allowed))}",
         )
 
 

@@ -35,6 +35,7 @@ from ecs_templates.config.model import (
     Dependency,
     Ec2Capacity,
     Ec2Deployment,
+    FargateDeployment,
     GeneratedSecret,
     HealthCheck,
     LogSettings,
@@ -106,7 +107,7 @@ def merge(base: Any, override: Any) -> Any:
     return override
 
 
-TOP_LEVEL_KEYS = ("application", "ec2", "registry", "logs")
+TOP_LEVEL_KEYS = ("application", "ec2", "fargate", "registry", "logs")
 
 
 def parse_config(overrides: Mapping[str, Any]) -> Config:
@@ -127,6 +128,7 @@ def parse_config(overrides: Mapping[str, Any]) -> Config:
         ec2=parse_ec2(expect_mapping(data.get("ec2", {}), "ec2"), app),
         registry=parse_registry(expect_mapping(data.get("registry", {}), "registry")),
         logs=parse_logs(expect_mapping(data.get("logs", {}), "logs")),
+        fargate=parse_fargate(expect_mapping(data.get("fargate", {}), "fargate"), app),
     )
 
 
@@ -276,6 +278,24 @@ def parse_ec2(data: Mapping[str, Any], app: Application) -> Ec2Deployment:
             root_volume_gib=get_int(capacity, "root_volume_gib", capacity_path, default=30,
                                     minimum=30, maximum=16384),
         ),
+    )
+
+
+def parse_fargate(data: Mapping[str, Any], app: Application) -> FargateDeployment:
+    path = "fargate"
+    check_keys(data, ("cluster_name", "task_family", "service_name", "task_cpu", "task_memory",
+                      "desired_count", "architecture", "spot_weight"), path)
+    names = FargateDeployment.for_application(app.name)
+    return FargateDeployment(
+        cluster_name=get_str(data, "cluster_name", path, default=names.cluster_name),
+        task_family=get_str(data, "task_family", path, default=names.task_family),
+        service_name=get_str(data, "service_name", path, default=names.service_name),
+        # No bounds here: the model checks the pair against the Fargate table and names the valid values.
+        task_cpu=get_int(data, "task_cpu", path, default=512),
+        task_memory=get_int(data, "task_memory", path, default=1024),
+        desired_count=get_int(data, "desired_count", path, default=1, minimum=0, maximum=100),
+        architecture=get_str(data, "architecture", path, default="arm64"),
+        spot_weight=get_int(data, "spot_weight", path, default=0, minimum=0, maximum=1000),
     )
 
 

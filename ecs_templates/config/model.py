@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ecs_templates.config import instance_types
+from ecs_templates.config import fargate_sizes, instance_types
 from ecs_templates.errors import ConfigError
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
 ENV_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DEPENDENCY_CONDITIONS = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
 NETWORK_MODES = ("bridge", "awsvpc")
+LOCALHOST_PORT_PATTERN = re.compile(r"\blocalhost:(\d{1,5})\b", re.IGNORECASE)
 
 
 def check_name(value: str, field_path: str) -> str:
@@ -180,6 +181,7 @@ class Application:
                         f"{connection.container} does not expose port {connection.port}; add it to "
                         f"{connection.container}'s ports (it has: "
                         f"{', '.join(map(str, sorted(target_ports))) or 'none'})")
+            _check_no_localhost_to_siblings(container, by_name)
         _check_acyclic(by_name)
 
     def container(self, name: str) -> Container:
@@ -198,9 +200,31 @@ def _check_target(container: Container, target: str, by_name: dict[str, Containe
     if target not in by_name:
         raise ConfigError(f"{container.path}.{key}.{target}",
                           f"no container named {target!r} in the task "
-                          f"(containers: {', '.join(sorted(by_name))})")
+                          f"(containers: {', '.join(sorted(by_name))}); define {target} under "
+                          f"application.containers or remove it from {container.name}'s {key}")
     if target == container.name:
         raise ConfigError(f"{container.path}.{key}.{target}", "a container cannot refer to itself")
+
+
+def _check_no_localhost_to_siblings(container: Container, by_name: dict[str, Container]) -> None:
+    """`localhost:<port of another container>` is the seed's Fargate failure: refuse it, point at `uses`.
+
+    Under bridge the other container is not on this container's localhost at all; under
+    awsvpc PHP's MySQL client (and others) read the name `localhost` as "use the Unix
+    socket", which lives in the other container. `uses` renders the right address per mode.
+    """
+    for name, value in container.environment:
+        for match in LOCALHOST_PORT_PATTERN.finditer(value):
+            port = int(match.group(1))
+            owners = sorted(other.name for other in by_name.values() if other.name != container.name
+                            and port in {p.container_port for p in other.ports})
+            if owners:
+                raise ConfigError(
+                    f"{container.path}.environment.{name}",
+                    f"{value!r} reaches {owners[0]} through `localhost`, which fails (a Unix socket "
+                    f"for PHP's MySQL client under awsvpc, another network namespace under bridge); "
+                    f"remove {name} from environment and add `uses: [{{container: {owners[0]}, "
+                    f"port: {port}, env: {name}}}]`, which renders the right address per network mode")
 
 
 def _check_acyclic(by_name: dict[str, Container]) -> None:
@@ -303,6 +327,49 @@ class Ec2Deployment:
 
 
 @dataclass(frozen=True)
+class FargateDeployment:
+    """Stack `ecs-fargate`: the seed's section 3.4 (cluster, task, service on Fargate).
+
+    `spot_weight` is the share of tasks placed on FARGATE_SPOT against 1 on FARGATE
+    (0: on-demand only; the cluster offers both capacity providers either way).
+    """
+
+    cluster_name: str
+    task_family: str
+    service_name: str
+    task_cpu: int = 512
+    task_memory: int = 1024
+    desired_count: int = 1
+    architecture: str = "arm64"
+    spot_weight: int = 0
+
+    @classmethod
+    def for_application(cls, app_name: str) -> FargateDeployment:
+        """The default deployment of an application: names derived from its name."""
+        return cls(cluster_name=f"{app_name}-fargate-cluster", task_family=f"{app_name}-fargate-task",
+                   service_name=f"{app_name}-fargate-service")
+
+    def __post_init__(self) -> None:
+        for name in ("cluster_name", "task_family", "service_name"):
+            check_name(getattr(self, name), f"fargate.{name}")
+        if self.architecture not in instance_types.ARCHITECTURES:
+            raise ConfigError("fargate.architecture", f"{self.architecture!r} is not one of: "
+                                                      f"{', '.join(instance_types.ARCHITECTURES)}")
+        if self.task_cpu not in fargate_sizes.VALID_MEMORY_MIB:
+            raise ConfigError("fargate.task_cpu",
+                              f"{self.task_cpu} is not a Fargate CPU size; choose one of "
+                              f"{', '.join(map(str, fargate_sizes.CPU_VALUES))} (1024 = 1 vCPU)")
+        if not fargate_sizes.is_valid(self.task_cpu, self.task_memory):
+            raise ConfigError("fargate.task_memory",
+                              f"{self.task_memory} MiB does not go with task_cpu {self.task_cpu} on "
+                              f"Fargate; valid memory values for {self.task_cpu} CPU units (MiB): "
+                              f"{fargate_sizes.describe_memory_values(self.task_cpu)}; or change "
+                              "fargate.task_cpu")
+        if not 0 <= self.spot_weight <= 1000:
+            raise ConfigError("fargate.spot_weight", f"{self.spot_weight} is outside 0..1000")
+
+
+@dataclass(frozen=True)
 class RegistrySettings:
     """Stack `ecr`."""
 
@@ -327,8 +394,12 @@ class Config:
     ec2: Ec2Deployment
     registry: RegistrySettings = field(default_factory=RegistrySettings)
     logs: LogSettings = field(default_factory=LogSettings)
+    # None (callers that predate Fargate) means the application's default Fargate deployment.
+    fargate: FargateDeployment | None = None
 
     def __post_init__(self) -> None:
+        if self.fargate is None:
+            object.__setattr__(self, "fargate", FargateDeployment.for_application(self.application.name))
         fixed_ports = [port.host_port for container in self.application.containers
                        for port in container.ports if port.host_port]
         if fixed_ports and self.ec2.desired_count > self.ec2.capacity.max_size:

@@ -10,7 +10,7 @@ from typing import Callable, NamedTuple
 from troposphere import Template
 
 from ecs_templates.config.model import Config
-from ecs_templates.stacks import ecr, ecs_ec2
+from ecs_templates.stacks import ecr, ecs_ec2, ecs_fargate
 
 
 class StackSpec(NamedTuple):
@@ -22,6 +22,7 @@ class StackSpec(NamedTuple):
 STACKS: tuple[StackSpec, ...] = (
     StackSpec(ecr.NAME, ecr.SUMMARY, ecr.build),
     StackSpec(ecs_ec2.NAME, ecs_ec2.SUMMARY, ecs_ec2.build),
+    StackSpec(ecs_fargate.NAME, ecs_fargate.SUMMARY, ecs_fargate.build),
 )
 
 

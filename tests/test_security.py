@@ -20,7 +20,7 @@ from ecs_templates.builders.registry import add_repository
 from ecs_templates.builders.suppressions import MIN_REASON_LENGTH, suppress
 from ecs_templates.config.model import RegistrySettings
 from ecs_templates.security import inspection, plaintext
-from ecs_templates.security.checkov import find_checkov
+from ecs_templates.security.checkov import find_checkov, parse_report
 from ecs_templates.security.gate import TagTolerantLoader, scan
 from ecs_templates.stacks import STACKS, build_all
 from ecs_templates.stacks.common import public_ports as intended_public_ports
@@ -133,6 +133,35 @@ def test_scan_command_without_checkov_is_one_clear_error(tmp_path):
     assert result.returncode == 1
     assert "checkov not found" in result.stderr and "make security" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _check(check_id: str, file: str, result: str, comment: str = "") -> dict[str, Any]:
+    return {"check_id": check_id, "check_name": "a check", "file_abs_path": file, "resource": "AWS::X::Y.R",
+            "check_result": {"result": result, **({"suppress_comment": comment} if comment else {})}}
+
+
+def test_report_with_an_unparsable_file_fails_even_when_checkov_exits_0():
+    report = parse_report({"check_type": "cloudformation", "results": {
+        "passed_checks": [_check("CKV_AWS_1", "/t/a.json", "PASSED")], "failed_checks": [],
+        "skipped_checks": [], "parsing_errors": ["/t/bad.yaml"]},
+        "summary": {"passed": 1, "failed": 0, "skipped": 0, "parsing_errors": 1, "resource_count": 1,
+                    "checkov_version": "3.3.30"}})
+    assert report.parsing_errors == ("/t/bad.yaml",) and not report.ok
+    assert report.files == frozenset({"/t/a.json"})
+
+
+def test_report_of_several_frameworks_and_unreasoned_skips():
+    summary = {"passed": 0, "failed": 0, "skipped": 1, "parsing_errors": 0, "resource_count": 1,
+               "checkov_version": "3.3.30"}
+    report = parse_report([
+        {"results": {"skipped_checks": [_check("CKV_AWS_88", "/t/a.json", "SKIPPED", "No comment provided")]},
+         "summary": summary},
+        {"results": {"failed_checks": [_check("CKV_AWS_24", "/t/b.json", "FAILED")]}, "summary": summary},
+        {"passed": 0, "failed": 0, "skipped": 0, "parsing_errors": 0, "resource_count": 0},
+    ])
+    assert [r.check_id for r in report.unreasoned] == ["CKV_AWS_88"]
+    assert [r.check_id for r in report.failed] == ["CKV_AWS_24"]
+    assert report.resource_count == 2 and not report.ok
 
 
 # --- suppressions: in the builders, with reasons, listed in the README ----------------------

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from ecs_templates.builders.suppressions import MIN_REASON_LENGTH
 from ecs_templates.errors import EcsTemplatesError
+from ecs_templates.validation import expand_paths
 
 CHECKOV_ENV_VAR = "CHECKOV"
 ARGUMENTS = ("--framework", "cloudformation", "--output", "json", "--skip-download", "--compact")
@@ -140,6 +141,4 @@ def _result(item: Mapping[str, Any]) -> CheckResult:
 
 def template_files(paths: Iterable[Path]) -> list[Path]:
     """Files as given; directories become the templates directly inside them (not the manifest)."""
-    from ecs_templates.validation import expand_paths
-
     return expand_paths(paths)

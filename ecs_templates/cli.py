@@ -9,7 +9,12 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ecs_templates import __version__
-from ecs_templates.artifacts import newest_version_directory, render_templates, write_version
+from ecs_templates.artifacts import (
+    newest_version_directory,
+    render_templates,
+    write_file_atomically,
+    write_version,
+)
 from ecs_templates.build import build_files
 from ecs_templates.config.loader import load_config
 from ecs_templates.docs.comparison import compare, render_comparison
@@ -18,6 +23,7 @@ from ecs_templates.docs.diagram import build_diagram, to_markdown, to_svg
 from ecs_templates.docs.prices import DEFAULT_REGION, load_prices
 from ecs_templates.docs.template import of_type, templates_from_files
 from ecs_templates.errors import EcsTemplatesError
+from ecs_templates.importers.compose import import_compose, render_config
 from ecs_templates.stacks import build_all
 from ecs_templates.validation import Validator
 
@@ -51,6 +57,15 @@ def parser() -> argparse.ArgumentParser:
     lint.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                       help="template files or directories (default: the newest templates/v*/)")
     lint.set_defaults(run=run_lint)
+
+    compose = commands.add_parser(
+        "import-compose", help="read a docker-compose file into an application config for build --config")
+    compose.add_argument("file", type=Path, metavar="FILE", help="the Compose file (docker-compose.yml)")
+    compose.add_argument("-o", "--output", type=Path, metavar="FILE",
+                         help="write the config here (default: standard output)")
+    compose.add_argument("--lenient", action="store_true",
+                         help="report keys without an ECS meaning as warnings instead of errors")
+    compose.set_defaults(run=run_import_compose)
 
     diagram = commands.add_parser("diagram", help="architecture diagram of each stack (Mermaid in Markdown, or SVG)")
     _add_stack_arguments(diagram)
@@ -194,6 +209,21 @@ def run_scan(args: argparse.Namespace) -> int:
         print(line)
     print(f"ecs-templates: {result.summary()}", file=sys.stderr if not result.ok else sys.stdout)
     return 0 if result.ok else 1
+
+
+def run_import_compose(args: argparse.Namespace) -> int:
+    result = import_compose(args.file, environ=os.environ, lenient=args.lenient)
+    for warning in result.warnings:
+        print(f"ecs-templates: warning: {warning}", file=sys.stderr)
+    text = render_config(result.data, source=args.file.name)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    write_file_atomically(args.output, text.encode("utf-8"))
+    app = result.config.application
+    print(f"{args.output}: {len(app.containers)} container(s), {len(app.secrets)} generated secret(s); "
+          f"next: ecs-templates build --config {args.output}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

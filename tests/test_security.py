@@ -421,16 +421,18 @@ SKIPPED_DIRECTORIES = {".git", "build", "dist", "__pycache__", ".pytest_cache", 
 STRUCTURED = {".json", ".yaml", ".yml"}
 TEXT = {".sh", ".bash", ".env", ".md", ".txt", ".cfg", ".toml", ".ini", ".conf"}
 TEXT_NAMES = {"Makefile", "Dockerfile", "run"}
+LOCAL_ONLY = {".env"}  # a user's own values for docker compose, ignored by git (.env.example is checked)
 
 
 def project_files() -> list[Path]:
     found = []
     for path in sorted(ROOT.rglob("*")):
         parts = set(path.relative_to(ROOT).parts[:-1])
-        if not path.is_file() or parts & SKIPPED_DIRECTORIES or any(p.startswith(".venv") for p in parts) \
+        if not path.is_file() or path.name in LOCAL_ONLY or parts & SKIPPED_DIRECTORIES or any(p.startswith(".venv") for p in parts) \
                 or any(p.endswith(".egg-info") for p in parts):
             continue
-        if path.suffix in STRUCTURED | TEXT | {".py"} or path.name in TEXT_NAMES:
+        if path.suffix in STRUCTURED | TEXT | {".py", ".example"} or path.name in TEXT_NAMES \
+                or path.name.startswith(".env"):
             found.append(path)
     return found
 
@@ -443,6 +445,7 @@ def test_no_plaintext_secret_in_any_project_file():
     names = {path.relative_to(ROOT).as_posix() for path in files}
     assert "ecs_templates/config/default.yaml" in names and "README.md" in names
     assert any(name.startswith("templates/v") for name in names)
+    assert {"docker-compose.yml", ".env.example"} <= names or not (ROOT / "docker-compose.yml").exists()
     findings: list[str] = []
     for path in files:
         text = path.read_text("utf-8")

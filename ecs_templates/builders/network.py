@@ -81,8 +81,8 @@ def add_security_group(template: Template, name: str, *, vpc: Ref, ingress: Sequ
 
 
 def add_public_security_group(template: Template, name: str, *, vpc: Ref, ports: Sequence[int],
-                              source_cidr: Ref, description: str) -> ec2.SecurityGroup:
-    """A security group that opens exactly `ports` to `source_cidr`; every rule says why."""
+                              source_cidr: Ref | None, description: str) -> ec2.SecurityGroup:
+    """A security group that opens exactly `ports` to `source_cidr` (None: no ports, no source asked)."""
     return add_security_group(
         template, name, vpc=vpc, description=description,
         ingress=[IngressRule(port, f"Public entry point: TCP {port}", source_cidr=source_cidr)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from troposphere import NoValue, Ref, Template, ecs, logs, secretsmanager
+from troposphere import NoValue, Ref, Tags, Template, ecs, logs, secretsmanager
 
 from ecs_templates import wiring
 from ecs_templates.config import instance_types
@@ -77,6 +77,10 @@ def container_definition(container: Container, *, network_mode: str, image: Any,
         "Cpu": container.cpu,
         "Memory": container.memory,
         "MemoryReservation": container.memory_reservation,
+        "DockerLabels": dict(container.labels) or None,
+        "MountPoints": [ecs.MountPoint(SourceVolume=mount.volume, ContainerPath=mount.path,
+                                       ReadOnly=mount.read_only)
+                        for mount in container.mounts],
     }
     return ecs.ContainerDefinition(
         Name=container.name,
@@ -98,9 +102,16 @@ def add_task_definition(template: Template, app: Application, *, family: str, ne
                         containers: Sequence[Container] | None = None,
                         service_hosts: Mapping[str, str] | None = None,
                         volumes: Sequence[ecs.Volume] = ()) -> ecs.TaskDefinition:
-    """A task definition of `containers` (all of the application by default)."""
+    """A task definition of `containers` (all of the application by default).
+
+    `volumes` are the stack's own (e.g. EFS); a volume that a container mounts and that
+    `volumes` does not name is added as task storage (it lives as long as the task).
+    """
     chosen = list(containers if containers is not None else app.containers)
     in_task = {container.name for container in chosen}
+    given = {volume.properties.get("Name") for volume in volumes}
+    task_storage = sorted({mount.volume for container in chosen for mount in container.mounts} - given)
+    all_volumes = list(volumes) + [ecs.Volume(Name=name) for name in task_storage]
     if network_mode == "awsvpc":
         _check_shared_namespace_ports(chosen)
     return template.add_resource(ecs.TaskDefinition(
@@ -121,5 +132,6 @@ def add_task_definition(template: Template, app: Application, *, family: str, ne
                                  service_hosts=service_hosts)
             for container in chosen
         ],
-        Volumes=list(volumes) or NoValue,
+        Volumes=all_volumes or NoValue,
+        **({"Tags": Tags(dict(app.tags))} if app.tags else {}),
     ))

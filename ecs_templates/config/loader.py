@@ -39,6 +39,7 @@ from ecs_templates.config.model import (
     GeneratedSecret,
     HealthCheck,
     LogSettings,
+    Mount,
     PortMapping,
     RegistrySettings,
 )
@@ -134,13 +135,14 @@ def parse_config(overrides: Mapping[str, Any]) -> Config:
 
 def parse_application(data: Mapping[str, Any]) -> Application:
     path = "application"
-    check_keys(data, ("name", "containers", "secrets"), path)
+    check_keys(data, ("name", "containers", "secrets", "tags"), path)
     containers = expect_mapping(data.get("containers", {}), join(path, "containers"))
     secrets = expect_mapping(data.get("secrets", {}) or {}, join(path, "secrets"))
     return Application(
         name=get_str(data, "name", path),
         containers=tuple(parse_container(name, containers[name]) for name in sorted(containers)),
         secrets=tuple(parse_secret(name, secrets[name] or {}) for name in sorted(secrets)),
+        tags=get_scalar_mapping(data, "tags", path),
     )
 
 
@@ -157,7 +159,8 @@ def parse_secret(name: str, data: Any) -> GeneratedSecret:
 
 CONTAINER_KEYS = ("image", "repository", "ports", "environment", "secrets", "health_check",
                   "essential", "depends_on", "links", "uses", "command", "entry_point",
-                  "working_directory", "user", "cpu", "memory", "memory_reservation")
+                  "working_directory", "user", "cpu", "memory", "memory_reservation", "labels",
+                  "mounts")
 
 
 def parse_container(name: str, data: Any) -> Container:
@@ -187,7 +190,17 @@ def parse_container(name: str, data: Any) -> Container:
         memory=get_int(data, "memory", path, default=None, minimum=6, maximum=122880),
         memory_reservation=get_int(data, "memory_reservation", path, default=None,
                                    minimum=4, maximum=122880),
+        labels=get_scalar_mapping(data, "labels", path),
+        mounts=tuple(parse_mount(item, join(join(path, "mounts"), index))
+                     for index, item in enumerate(get_list(data, "mounts", path))),
     )
+
+
+def parse_mount(data: Any, path: str) -> Mount:
+    data = expect_mapping(data, path)
+    check_keys(data, ("volume", "path", "read_only"), path)
+    return Mount(volume=get_str(data, "volume", path), path=get_str(data, "path", path),
+                 read_only=get_bool(data, "read_only", path, default=False))
 
 
 def parse_port(data: Any, path: str) -> PortMapping:

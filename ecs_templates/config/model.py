@@ -16,6 +16,7 @@ NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
 ENV_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DEPENDENCY_CONDITIONS = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
 NETWORK_MODES = ("bridge", "awsvpc")
+VOLUME_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 LOCALHOST_PORT_PATTERN = re.compile(r"\blocalhost:(\d{1,5})\b", re.IGNORECASE)
 
 
@@ -71,6 +72,20 @@ class Connection:
 
 
 @dataclass(frozen=True)
+class Mount:
+    """A task volume mounted into a container at `path`.
+
+    The volume is declared on the task without a host path or file system: it lives as
+    long as the task (under EC2 and Fargate alike) and is shared by the containers that
+    mount it. Keeping data beyond one task needs EFS, which a stack attaches by name.
+    """
+
+    volume: str
+    path: str
+    read_only: bool = False
+
+
+@dataclass(frozen=True)
 class GeneratedSecret:
     """A secret that Secrets Manager generates at deploy time; no value is ever in a file."""
 
@@ -99,6 +114,8 @@ class Container:
     cpu: int | None = None
     memory: int | None = None
     memory_reservation: int | None = None
+    labels: tuple[tuple[str, str], ...] = ()
+    mounts: tuple[Mount, ...] = ()
 
     @property
     def path(self) -> str:
@@ -129,6 +146,17 @@ class Container:
         if self.health_check and self.health_check.command[0] not in ("CMD", "CMD-SHELL"):
             raise ConfigError(f"{self.path}.health_check.command",
                               "must start with CMD or CMD-SHELL, e.g. [CMD-SHELL, 'curl -f http://127.0.0.1/']")
+        seen_paths: set[str] = set()
+        for index, mount in enumerate(self.mounts):
+            field_path = f"{self.path}.mounts[{index}]"
+            if not VOLUME_NAME_PATTERN.match(mount.volume):
+                raise ConfigError(f"{field_path}.volume", f"{mount.volume!r} is not a valid volume name: "
+                                                          "use letters, digits, _ and - (at most 255)")
+            if not mount.path.startswith("/"):
+                raise ConfigError(f"{field_path}.path", f"{mount.path!r} must be an absolute path")
+            if mount.path in seen_paths:
+                raise ConfigError(f"{field_path}.path", f"{mount.path} is mounted twice")
+            seen_paths.add(mount.path)
         if self.memory is not None and self.memory_reservation is not None \
                 and self.memory_reservation > self.memory:
             raise ConfigError(f"{self.path}.memory_reservation",
@@ -146,9 +174,16 @@ class Application:
     name: str
     containers: tuple[Container, ...]
     secrets: tuple[GeneratedSecret, ...] = ()
+    tags: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         check_name(self.name, "application.name")
+        for key, value in self.tags:
+            if len(key) > 128 or key.lower().startswith("aws:"):
+                raise ConfigError(f"application.tags.{key}",
+                                  "a tag key has at most 128 characters and cannot start with aws:")
+            if len(value) > 256:
+                raise ConfigError(f"application.tags.{key}", "a tag value has at most 256 characters")
         if not self.containers:
             raise ConfigError("application.containers", "define at least one container")
         by_name = {container.name: container for container in self.containers}

@@ -45,11 +45,13 @@ def build(config: Config) -> Template:
     vpc, subnets = add_vpc_parameters(template)
     ports = public_ports(config, NETWORK_MODE)
     # Under awsvpc the security group belongs to the task's own network interface.
+    # No public port (a worker): no ingress rule, and so no AllowedCidr parameter to ask for.
     security_group = add_public_security_group(
         template, "TaskSecurityGroup", vpc=vpc, ports=ports,
-        source_cidr=add_ingress_cidr_parameter(template),
-        description=f"Tasks of {deployment.service_name}: public TCP "
-                    f"{', '.join(map(str, ports))} only; database ports stay closed")
+        source_cidr=add_ingress_cidr_parameter(template) if ports else None,
+        description=f"Tasks of {deployment.service_name}: "
+                    + (f"public TCP {', '.join(map(str, ports))} only" if ports else "no public port")
+                    + "; database ports stay closed")
     assign_public_ip = add_assign_public_ip_parameter(template)
     cluster = add_cluster(template, deployment.cluster_name)
     associations = add_capacity_provider_associations(
@@ -70,12 +72,13 @@ def build(config: Config) -> Template:
     add_output(template, "ClusterName", Ref(cluster), "ECS cluster")
     add_output(template, "ServiceName", service.GetAtt("Name"), "ECS service running the application")
     add_output(template, "SecurityGroupId", Ref(security_group), "Security group of the tasks")
-    reach = "http://<public IP of the task>" + ("" if 80 in ports or not ports else f":{ports[0]}")
-    add_output(template, "SiteUrlHint",
-               Sub(f"{reach}: run scripts/url.sh ${{AWS::StackName}}, or the PublicIpCommand output, or "
-                   "open the ECS console, cluster ${Cluster}, the task, its Public IP",
-                   Cluster=Ref(cluster)),
-               "How to reach the site (each task has its own public IP; there is no load balancer)")
+    if ports:
+        reach = "http://<public IP of the task>" + ("" if 80 in ports else f":{ports[0]}")
+        add_output(template, "SiteUrlHint",
+                   Sub(f"{reach}: run scripts/url.sh ${{AWS::StackName}}, or the PublicIpCommand output, "
+                       "or open the ECS console, cluster ${Cluster}, the task, its Public IP",
+                       Cluster=Ref(cluster)),
+                   "How to reach the site (each task has its own public IP; there is no load balancer)")
     add_output(template, "PublicIpCommand",
                Sub(PUBLIC_IP_COMMAND, Cluster=Ref(cluster), Service=service.GetAtt("Name")),
                "AWS CLI command that prints the public IP of the running task")

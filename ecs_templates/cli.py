@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -108,23 +107,6 @@ def _built_templates(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     return templates
 
 
-def _write_output(path: Path, content: bytes) -> None:
-    """Write FILE in one rename, so a failure leaves nothing half-written."""
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise EcsTemplatesError(f"--output {path}: directory {directory} does not exist")
-    if path.is_dir():
-        raise EcsTemplatesError(f"--output {path} is a directory; name a file")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise EcsTemplatesError(f"cannot write {path}: {error.strerror}") from None
-
-
 def run_diagram(args: argparse.Namespace) -> int:
     templates = _built_templates(args)
     names = [args.stack] if args.stack else list(templates)
@@ -135,7 +117,7 @@ def run_diagram(args: argparse.Namespace) -> int:
     else:
         content = "\n".join(to_markdown(build_diagram(name, templates[name])) for name in names).encode("utf-8")
     if args.output:
-        _write_output(args.output, content)
+        write_file_atomically(args.output, content)
         print(f"{args.output}: written ({', '.join(names)})")
     else:
         sys.stdout.buffer.write(content)

@@ -82,6 +82,14 @@ def parser() -> argparse.ArgumentParser:
     cost.add_argument("--assume", action="append", default=[], metavar="KEY=VALUE",
                       help="a usage assumption, repeatable: " + ", ".join(Usage.DESCRIPTIONS))
     cost.set_defaults(run=run_cost)
+
+    scan = commands.add_parser("scan", help="security gate: checkov's CloudFormation checks plus this "
+                                            "project's own rules (IAM, NoEcho, plaintext secrets)")
+    scan.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                      help="template files or directories (default: the newest templates/v*/)")
+    scan.add_argument("--checkov", metavar="PATH",
+                      help="the checkov program (default: $CHECKOV, else checkov on PATH)")
+    scan.set_defaults(run=run_scan)
     return root
 
 
@@ -154,14 +162,18 @@ def run_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _paths_or_newest(paths: list[Path], verb: str) -> list[Path]:
+    if paths:
+        return paths
+    newest = newest_version_directory(DEFAULT_OUTPUT)
+    if newest is None:
+        raise EcsTemplatesError("no templates/v*/ directory here; run `ecs-templates build` first "
+                                f"or name the templates to {verb}")
+    return [newest]
+
+
 def run_lint(args: argparse.Namespace) -> int:
-    paths = list(args.paths)
-    if not paths:
-        newest = newest_version_directory(DEFAULT_OUTPUT)
-        if newest is None:
-            raise EcsTemplatesError("no templates/v*/ directory here; run `ecs-templates build` first "
-                                    "or name the templates to lint")
-        paths = [newest]
+    paths = _paths_or_newest(list(args.paths), "lint")
     findings = Validator().lint_paths(paths)
     for finding in findings:
         print(finding)
@@ -169,6 +181,16 @@ def run_lint(args: argparse.Namespace) -> int:
         print(f"ecs-templates: cfn-lint found {len(findings)} problem(s)", file=sys.stderr)
         return 1
     return 0
+
+
+def run_scan(args: argparse.Namespace) -> int:
+    from ecs_templates.security import gate
+
+    result = gate.scan(_paths_or_newest(list(args.paths), "scan"), checkov=args.checkov)
+    for line in result.lines():
+        print(line)
+    print(f"ecs-templates: {result.summary()}", file=sys.stderr if not result.ok else sys.stdout)
+    return 0 if result.ok else 1
 
 
 def run_import_compose(args: argparse.Namespace) -> int:

@@ -273,6 +273,8 @@ def test_rds_is_encrypted_private_managed_and_snapshotted(default_templates):
     assert props["Engine"] == "mariadb" and props["EngineVersion"] == "11.4.8"
     assert props["StorageEncrypted"] is True and props["PubliclyAccessible"] is False
     assert props["ManageMasterUserPassword"] is True and "MasterUserPassword" not in props
+    assert props["MasterUserSecret"] == {"KmsKeyId": {"Fn::If": ["HasSecretsKmsKeyArn", {"Ref": "SecretsKmsKeyArn"},
+                                                                 {"Ref": "AWS::NoValue"}]}}
     assert (props["DBName"], props["MasterUsername"]) == ("wordpress", "wordpress")
     assert props["MultiAZ"] == {"Ref": "MultiAz"}
     assert template["Parameters"]["MultiAz"]["AllowedValues"] == ["false", "true"]
@@ -460,9 +462,9 @@ def test_services_defaults(default_config):
      "services.rds.max_allocated_storage_gib", "storage autoscaling can only grow"),
     ({"web_files": {"path": "relative"}}, "services.web_files.path", "must be an absolute directory"),
     ({"database_files": {"permissions": 700}}, "services.database_files.permissions", "expected a non-empty string"),
-    ({"web_secrets": {"WORDPRESS_DB_USER": "wp-user"}}, "services.web_secrets.WORDPRESS_DB_USER",
+    ({"secrets": {"WORDPRESS_DB_USER": "wp-user"}}, "services.secrets.WORDPRESS_DB_USER",
      "wordpress already sets WORDPRESS_DB_USER"),
-    ({"web_secrets": {"WORDPRESS_EXTRA": "db-password"}}, "services.web_secrets.WORDPRESS_EXTRA",
+    ({"secrets": {"WORDPRESS_EXTRA": "db-password"}}, "services.secrets.WORDPRESS_EXTRA",
      "is also an application secret"),
     ({"replicas": 3}, "services.replicas", "unknown key"),
 ])

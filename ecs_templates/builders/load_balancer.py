@@ -8,6 +8,7 @@ from troposphere import Equals, If, Not, Ref, Sub, Template, ec2
 from troposphere import elasticloadbalancingv2 as elb
 
 from ecs_templates.builders.network import IngressRule, add_security_group
+from ecs_templates.builders.suppressions import suppress
 from ecs_templates.builders.template import add_condition, add_parameter
 from ecs_templates.config.services import ACM_CERTIFICATE_ARN
 
@@ -16,6 +17,17 @@ HTTP_PORT, HTTPS_PORT = 80, 443
 # TLS 1.2 and 1.3 only (the AWS recommended policy for new listeners).
 SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 HAS_CERTIFICATE = "HasCertificate"
+
+# checkov CKV_AWS_2 / CKV_AWS_103 want every listener on HTTPS; a certificate is a deploy-time choice.
+HTTP_LISTENER_REASON = (
+    "Port 80 serves the site over HTTP only while no CertificateArn is given (a lab has no domain or "
+    "certificate); with one, a listener rule redirects every HTTP request to the HTTPS listener, "
+    "which uses the TLS 1.2/1.3 policy ELBSecurityPolicy-TLS13-1-2-2021-06.")
+# checkov CKV_AWS_91 wants access logs, which need an S3 bucket and a bucket policy for the ELB account.
+ACCESS_LOGS_REASON = (
+    "Access logs need an S3 bucket whose policy admits the regional Elastic Load Balancing account; "
+    "left out to keep the stack self-contained and cheap. The tasks' own logs go to CloudWatch Logs, "
+    "and the load balancer's request metrics to CloudWatch.")
 
 
 @dataclass(frozen=True)
@@ -109,6 +121,9 @@ def add_load_balancer(template: Template, *, vpc: Any, subnets: Any, source_cidr
         Protocol="HTTP",
         DefaultActions=forward,
     ))
+    for check in ("CKV_AWS_2", "CKV_AWS_103"):
+        suppress(http_listener, check, HTTP_LISTENER_REASON)
+    suppress(load_balancer, "CKV_AWS_91", ACCESS_LOGS_REASON)
     template.add_resource(elb.Listener(
         "HttpsListener",
         Condition=has_certificate,

@@ -6,9 +6,16 @@ from typing import Any, Sequence
 
 from troposphere import Ref, Sub, Template, ec2, ecs
 
+from ecs_templates.builders.suppressions import suppress
 from ecs_templates.builders.template import add_parameter
 
 NETWORK_GROUP = "Network"
+
+# checkov CKV_AWS_260 flags port 80 open to 0.0.0.0/0; here that port is the product.
+PUBLIC_HTTP_REASON = (
+    "TCP 80 is the website's public entry point, open to its visitors by design (plain HTTP, as in "
+    "the lab); only the configured public ports are opened, never a database port, and the "
+    "AllowedCidr parameter narrows the source at deploy time.")
 
 
 SUBNETS_DESCRIPTION = ("Subnets of that VPC for the instances or tasks (the seed used all subnets of "
@@ -63,7 +70,7 @@ EGRESS_DESCRIPTION = "Outbound: image pulls from ECR, Secrets Manager, CloudWatc
 def add_security_group(template: Template, name: str, *, vpc: Ref, ingress: Sequence[IngressRule],
                        description: str, egress_description: str = EGRESS_DESCRIPTION) -> ec2.SecurityGroup:
     """A security group that opens exactly the `ingress` rules (sorted by port); every rule says why."""
-    return template.add_resource(ec2.SecurityGroup(
+    group = template.add_resource(ec2.SecurityGroup(
         name,
         GroupDescription=description,
         VpcId=vpc,
@@ -72,6 +79,9 @@ def add_security_group(template: Template, name: str, *, vpc: Ref, ingress: Sequ
             IpProtocol="-1", CidrIp="0.0.0.0/0", Description=egress_description)],
         Tags=[ec2.Tag("Name", Sub(f"${{AWS::StackName}}-{name}"))],
     ))
+    if any(rule.port == 80 and rule.source_cidr is not None for rule in ingress):
+        suppress(group, "CKV_AWS_260", PUBLIC_HTTP_REASON)
+    return group
 
 
 def add_public_security_group(template: Template, name: str, *, vpc: Ref, ports: Sequence[int],

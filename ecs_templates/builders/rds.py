@@ -3,15 +3,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from troposphere import GetAtt, Join, Ref, Sub, Template, ec2, rds
+from troposphere import GetAtt, Join, NoValue, Ref, Sub, Template, ec2, rds
 
 from ecs_templates.builders.secrets import SecretSource
+from ecs_templates.builders.suppressions import suppress
 from ecs_templates.builders.template import add_parameter
 from ecs_templates.config.services import RdsSettings
 
 DATABASE_GROUP = "Database"
 ENGINE = "mariadb"
 PORT = 3306
+
+# checkov CKV_AWS_118: enhanced monitoring needs an IAM role for RDS (the Learner Lab cannot create one).
+ENHANCED_MONITORING_REASON = (
+    "Enhanced monitoring needs a monitoring IAM role, which the AWS Academy Learner Lab forbids creating, "
+    "and costs extra; RDS still sends its standard CloudWatch metrics and the error log is exported.")
+# checkov CKV_AWS_157 wants Multi-AZ; here it is the MultiAz parameter (off by default: twice the cost).
+MULTI_AZ_REASON = (
+    "Multi-AZ is the MultiAz parameter, chosen per environment: off by default because it doubles the "
+    "database cost of a lab, on for production. Daily backups and a final snapshot keep the data either way.")
 
 
 def add_database_parameters(template: Template, settings: RdsSettings) -> tuple[Ref, Ref]:
@@ -31,7 +41,8 @@ def add_database_parameters(template: Template, settings: RdsSettings) -> tuple[
 
 def add_database(template: Template, settings: RdsSettings, *, subnets: Any,
                  security_group: ec2.SecurityGroup, database_name: str, master_username: str,
-                 port: int = PORT, deletion_protection: Any = "false") -> rds.DBInstance:
+                 port: int = PORT, deletion_protection: Any = "false",
+                 secret_kms_key: Any = NoValue) -> rds.DBInstance:
     """A MariaDB instance reachable only inside the VPC, snapshotted when deleted or replaced."""
     instance_class, multi_az = add_database_parameters(template, settings)
     subnet_group = template.add_resource(rds.DBSubnetGroup(
@@ -39,7 +50,7 @@ def add_database(template: Template, settings: RdsSettings, *, subnets: Any,
         DBSubnetGroupDescription=Sub("Subnets of the database of ${AWS::StackName}"),
         SubnetIds=subnets,
     ))
-    return template.add_resource(rds.DBInstance(
+    database = template.add_resource(rds.DBInstance(
         "Database",
         Engine=ENGINE,
         EngineVersion=settings.engine_version,
@@ -49,6 +60,7 @@ def add_database(template: Template, settings: RdsSettings, *, subnets: Any,
         MasterUsername=master_username,
         # RDS generates the password, keeps it in Secrets Manager and can rotate it.
         ManageMasterUserPassword=True,
+        MasterUserSecret=rds.MasterUserSecret(KmsKeyId=secret_kms_key),
         AllocatedStorage=str(settings.allocated_storage_gib),
         MaxAllocatedStorage=settings.max_allocated_storage_gib,
         StorageType="gp3",
@@ -66,6 +78,8 @@ def add_database(template: Template, settings: RdsSettings, *, subnets: Any,
         DeletionPolicy="Snapshot",
         UpdateReplacePolicy="Snapshot",
     ))
+    suppress(database, "CKV_AWS_118", ENHANCED_MONITORING_REASON)
+    return suppress(database, "CKV_AWS_157", MULTI_AZ_REASON)
 
 
 def master_password(database: rds.DBInstance) -> SecretSource:

@@ -333,7 +333,7 @@ def parse_logs(data: Mapping[str, Any]) -> LogSettings:
 SERVICES_KEYS = ("database", "web_container", "database_container", "launch_type", "architecture",
                  "task_cpu", "task_memory", "min_tasks", "desired_tasks", "max_tasks", "cpu_target_percent",
                  "requests_per_target", "health_check_path", "certificate_arn", "namespace", "database_cpu",
-                 "database_memory", "web_files", "database_files", "web_secrets", "rds")
+                 "database_memory", "web_files", "database_files", "secrets", "rds")
 
 
 def parse_services(data: Any, app: Application, capacity: Ec2Capacity, *,
@@ -393,7 +393,7 @@ def _parse_services(data: Any, app: Application) -> ServicesDeployment:
         web_files=parse_file_share(data.get("web_files"), join(path, "web_files"), defaults.web_files),
         database_files=parse_file_share(data.get("database_files"), join(path, "database_files"),
                                         defaults.database_files),
-        web_secrets=tuple(sorted(get_scalar_mapping(data, "web_secrets", path))),
+        web_secrets=tuple(sorted(get_scalar_mapping(data, "secrets", path))),
         rds=RdsSettings(
             instance_class=get_str(rds, "instance_class", rds_path, default=rds_defaults.instance_class),
             allocated_storage_gib=get_int(rds, "allocated_storage_gib", rds_path,

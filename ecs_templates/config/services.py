@@ -146,7 +146,7 @@ class ServicesDeployment:
         self.database_files.check(f"{PATH}.database_files")
         self.rds.check(f"{PATH}.rds")
         for env, secret in self.web_secrets:
-            check_name(secret, f"{PATH}.web_secrets.{env}")
+            check_name(secret, f"{PATH}.secrets.{env}")
 
     @property
     def variants(self) -> tuple[str, ...]:
@@ -187,10 +187,10 @@ class ServicesDeployment:
         web_env = set(web.environment_map) | {name for name, _ in web.secrets}
         for env, secret in self.web_secrets:
             if secret in known:
-                raise ConfigError(f"{PATH}.web_secrets.{env}",
+                raise ConfigError(f"{PATH}.secrets.{env}",
                                   f"secret {secret!r} is also an application secret; give it another name")
             if env in web_env:
-                raise ConfigError(f"{PATH}.web_secrets.{env}",
+                raise ConfigError(f"{PATH}.secrets.{env}",
                                   f"{web.name} already sets {env}; remove one of them")
         if "mariadb" in self.variants and database.health_check is None:
             raise ConfigError(f"{PATH}.database_container",

@@ -4,8 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from awacs.aws import Statement
-from troposphere import GetAtt, Ref, Template, ecs, logs
+from awacs import kms as kms_actions
+from awacs.aws import Allow, Statement
+from troposphere import Equals, GetAtt, If, Not, NoValue, Ref, Template, ecs, logs
 
 from ecs_templates.builders import iam
 from ecs_templates.builders.images import add_image_parameters
@@ -13,11 +14,13 @@ from ecs_templates.builders.logs import add_log_group
 from ecs_templates.builders.registry import repository_arn
 from ecs_templates.builders.secrets import add_generated_secret, secret_arn
 from ecs_templates.builders.task_definition import add_task_definition
-from ecs_templates.builders.template import add_output, add_parameter
+from ecs_templates.builders.template import add_condition, add_output, add_parameter
 from ecs_templates.config.model import LOG_RETENTION_DAYS, Config, Container
 from ecs_templates.naming import logical_id
 
 LOGS_GROUP = "Logs"
+ENCRYPTION_GROUP = "Encryption (optional customer-managed KMS keys)"
+KMS_KEY_ARN_PATTERN = r"^$|^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$"
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,38 @@ def add_log_retention_parameter(template: Template, config: Config) -> Ref:
         Type="Number", Default=config.logs.retention_days, AllowedValues=list(LOG_RETENTION_DAYS),
         Description="How long CloudWatch Logs keeps the containers' output.")
     return Ref(parameter)
+
+
+def add_kms_key_parameter(template: Template, name: str, *, label: str, description: str) -> tuple[Ref, str]:
+    """An optional KMS key ARN and the condition `Has<name>` (a key was given)."""
+    parameter = add_parameter(
+        template, name, group=ENCRYPTION_GROUP, label=label, Type="String", Default="",
+        AllowedPattern=KMS_KEY_ARN_PATTERN,
+        ConstraintDescription="empty, or a KMS key ARN: arn:aws:kms:<region>:<account>:key/<key id>",
+        Description=description)
+    return Ref(parameter), add_condition(template, f"Has{name}", Not(Equals(Ref(parameter), "")))
+
+
+def add_secrets_kms_key(template: Template) -> tuple[Any, tuple[str, list[Statement]]]:
+    """The key the generated secrets are encrypted with, and the execution role's right to decrypt them."""
+    key, has_key = add_kms_key_parameter(
+        template, "SecretsKmsKeyArn", label="KMS key for the secrets (optional)",
+        description="ARN of a customer-managed KMS key to encrypt the generated secrets with; the task "
+                    "execution role created here may decrypt with it (an existing role needs kms:Decrypt "
+                    "on it). Empty: the AWS managed key aws/secretsmanager.")
+    decrypt = (has_key, [Statement(Effect=Allow, Action=[kms_actions.Decrypt], Resource=[key])])
+    return If(has_key, key, NoValue), decrypt
+
+
+def add_logs_kms_key(template: Template) -> Any:
+    """The key the log group is encrypted with; CloudWatch Logs itself uses it (its key policy must allow that)."""
+    key, has_key = add_kms_key_parameter(
+        template, "LogsKmsKeyArn", label="KMS key for the logs (optional)",
+        description="ARN of a customer-managed KMS key to encrypt the log group with. Its key policy must "
+                    "allow the service principal logs.<region>.amazonaws.com kms:Encrypt*, kms:Decrypt*, "
+                    "kms:ReEncrypt*, kms:GenerateDataKey* and kms:Describe* (see README). Empty: "
+                    "CloudWatch Logs' own encryption.")
+    return If(has_key, key, NoValue)
 
 
 def add_application_task(template: Template, config: Config, *, family: str, network_mode: str,
@@ -57,11 +92,13 @@ def add_application_task(template: Template, config: Config, *, family: str, net
     app = config.application
     chosen = list(containers if containers is not None else app.containers)
     used_secrets = sorted({secret for container in chosen for _, secret in container.secrets})
+    secrets_key, decrypt_secrets = add_secrets_kms_key(template) if used_secrets else (NoValue, None)
     available: dict[str, Any] = dict(secrets or {})
-    created = {secret.name: add_generated_secret(template, secret, app_name=app.name)
+    created = {secret.name: add_generated_secret(template, secret, app_name=app.name, kms_key_id=secrets_key)
                for secret in app.secrets if secret.name in used_secrets and secret.name not in available}
     available.update(created)
-    log_group = add_log_group(template, family, retention_days=add_log_retention_parameter(template, config))
+    log_group = add_log_group(template, family, retention_days=add_log_retention_parameter(template, config),
+                              kms_key_id=add_logs_kms_key(template))
     images = add_image_parameters(template, app, chosen)
     execution_role_arn = iam.add_execution_role(
         template,
@@ -69,6 +106,7 @@ def add_application_task(template: Template, config: Config, *, family: str, net
                          dict.fromkeys(container.repository for container in chosen)],
         secret_arns=[secret_arn(available[name]) for name in used_secrets],
         log_group_arn=GetAtt(log_group, "Arn"),
+        conditional_statements=[decrypt_secrets] if decrypt_secrets is not None else [],
         logical_name=f"{prefix}TaskExecutionRole",
     )
     task_role_arn = iam.add_task_role(template, statements=task_role_statements, logical_name=f"{prefix}TaskRole",

@@ -22,7 +22,13 @@ from ecs_templates.builders.capacity import add_ec2_capacity
 from ecs_templates.builders.cluster import add_capacity_provider_associations, add_cluster
 from ecs_templates.builders.discovery import add_discovery_service, add_private_namespace, service_registry
 from ecs_templates.builders.iam import add_instance_profile
-from ecs_templates.builders.load_balancer import add_deletion_protection_parameter, add_load_balancer, site_url
+from ecs_templates.builders.load_balancer import (
+    HTTP_PORT,
+    HTTPS_PORT,
+    add_deletion_protection_parameter,
+    add_load_balancer,
+    site_url,
+)
 from ecs_templates.builders.network import (
     IngressRule,
     add_assign_public_ip_parameter,
@@ -38,7 +44,7 @@ from ecs_templates.builders.template import add_output, new_template
 from ecs_templates.config.model import Config, Container, Mount
 from ecs_templates.config.services import FileShare, ServicesDeployment
 from ecs_templates.naming import logical_id
-from ecs_templates.stacks.common import add_application_task
+from ecs_templates.stacks.common import add_application_task, add_secrets_kms_key
 
 NAME = "ecs-services"
 SUMMARIES = {
@@ -47,6 +53,7 @@ SUMMARIES = {
 }
 NETWORK_MODE = "awsvpc"
 NFS_PORT = 2049
+PUBLIC_PORTS = (HTTP_PORT, HTTPS_PORT)  # the load balancer's listeners; 443 only with a certificate
 FARGATE = "FARGATE"
 # A first start copies WordPress onto an empty file system before Apache answers.
 HEALTH_CHECK_GRACE_SECONDS = 300
@@ -184,7 +191,8 @@ def build(config: Config, variant: str) -> Template:
         name, user, password = services.rds_database_settings(database)
         instance = rds.add_database(template, services.rds, subnets=subnets, security_group=database_group,
                                     database_name=name, master_username=user, port=database_port,
-                                    deletion_protection=deletion_protection)
+                                    deletion_protection=deletion_protection,
+                                    secret_kms_key=add_secrets_kms_key(template)[0])
         secrets = {password: rds.master_password(instance)}
         hosts = {database.name: GetAtt(instance, "Endpoint.Address")}
         endpoint = rds.endpoint(instance)
@@ -193,7 +201,8 @@ def build(config: Config, variant: str) -> Template:
                    "Secrets Manager secret of the database's master user (managed by RDS)")
 
     # The keys and salts are generated here, so that they get no outputs: nobody needs to read them.
-    secrets.update({secret.name: add_generated_secret(template, secret, app_name=app.name)
+    secrets_key, _ = add_secrets_kms_key(template)
+    secrets.update({secret.name: add_generated_secret(template, secret, app_name=app.name, kms_key_id=secrets_key)
                     for secret in services.web_secret_definitions(web.name)})
     web_task = add_application_task(
         template, derived, family=services.task_family(app.name, variant, "web"), network_mode=NETWORK_MODE,

@@ -4,14 +4,14 @@
 released version (no `.dev` in it) is immutable: building it again must give the same
 bytes, or the build stops and asks for a version bump. Nothing is written until every
 file is rendered (and validated); then the directory appears in one rename.
+
+hashlib, shutil and tempfile are imported by the functions that checksum and write:
+rendering alone (generation, the docs commands) does not load them.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -73,6 +73,8 @@ def library_versions() -> dict[str, str]:
 
 def manifest(files: Mapping[str, bytes], validation: Mapping[str, Any], version: str = __version__) -> bytes:
     """What the directory holds: each file's sha256 and size, who made it, how it was validated."""
+    import hashlib
+
     return render_json({
         "generator": {"name": "ecs-templates", "version": version},
         "libraries": library_versions(),
@@ -114,6 +116,9 @@ def read_directory(directory: Path) -> dict[str, bytes]:
 
 def write_version(output: Path, files: Mapping[str, bytes], *, version: str = __version__) -> WriteResult:
     """Write `output/v<version>/` with exactly `files`, atomically, honouring released immutability."""
+    import shutil
+    import tempfile
+
     check_output_root(output)
     target = output / f"v{version}"
     if target.exists():
@@ -162,6 +167,8 @@ def version_key(version: str) -> tuple[Any, ...]:
 
 def write_file_atomically(path: Path, content: bytes) -> None:
     """Write one file in a single rename: a failure leaves any existing file as it was."""
+    import tempfile
+
     if path.is_dir():
         raise ArtifactError(f"{path} is a directory; give a file name")
     if not path.parent.is_dir():

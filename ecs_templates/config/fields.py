@@ -1,7 +1,6 @@
 """Strict readers for plain YAML data: each names the dotted field it reads in its errors."""
 from __future__ import annotations
 
-import difflib
 from typing import Any, Mapping, Sequence
 
 from ecs_templates.errors import ConfigError
@@ -35,6 +34,8 @@ def expect_mapping(value: Any, path: str) -> Mapping[str, Any]:
 def check_keys(data: Mapping[str, Any], allowed: Sequence[str], path: str) -> None:
     unknown = sorted(set(data) - set(allowed))
     if unknown:
+        import difflib  # only on this error path
+
         close = difflib.get_close_matches(unknown[0], allowed, n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
         raise ConfigError(

@@ -37,7 +37,7 @@ class Validator:
     def _runner(self):  # type: ignore[no-untyped-def]
         # Loading cfn-lint builds a large heap that lives as long as the process (modules, rules,
         # schemas). The cyclic garbage collector would walk it again at each of its passes while
-        # it grows, about a third of the load time; it finds nothing to free there, so it waits.
+        # it grows (a quarter to a third of the load time), finding nothing to free: it waits.
         with _collector_paused():
             from cfnlint.config import ConfigMixIn
             from cfnlint.runner import Runner
@@ -57,9 +57,9 @@ class Validator:
         """Lint (text, path) pairs, spread over the CPU cores when there are several.
 
         The rules are loaded once, before the workers fork, so each worker starts warm.
-        Freezing the garbage collector over that state before the fork keeps the workers'
-        collections off it: they neither walk cfn-lint's large heap nor copy its pages.
-        The largest templates go first, so that no worker is left with a big one at the end.
+        Frozen before the fork (the documented idiom), that heap is left out of the workers'
+        garbage collections: they do not walk it, nor write to its memory pages, which would
+        copy them. The largest templates go first, so no worker is left with a big one at the end.
         """
         workers = min(len(items), os.cpu_count() or 1)
         if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():

@@ -32,8 +32,8 @@ from typing import Mapping, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-GENERATE_RUNS = 11
-BUILD_RUNS = 5
+GENERATE_RUNS = 21
+BUILD_RUNS = 7
 
 BARE_IMPORT = "import troposphere, awacs"
 GENERATE = """\

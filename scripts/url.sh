@@ -11,7 +11,8 @@ Usage: $SCRIPT_NAME STACK
 Prints the http:// address where WordPress answers for the deployed stack PREFIX-STACK (only
 the address on stdout): a load-balanced stack's DNS name; otherwise the public address of
 the machine running the service's task: on EC2 the container instance's public DNS name,
-on Fargate the task's public IP. Fails while no task is running yet.
+on Fargate the task's public IP; with the port the template opens to the world when it
+is not 80. Fails while no task is running yet.
 
 $COMMON_HELP
 EOF
@@ -58,8 +59,7 @@ service_arn=$(awk -F'\t' '$1 == "service" {print $2; exit}' "$WORK/parts")
 [[ -n $service_arn ]] || die "stack $STACK_NAME has no ECS service or load balancer: nothing answers on the web"
 cluster=$(cut -d/ -f2 <<<"$service_arn")
 service=$(cut -d/ -f3 <<<"$service_arn")
-aws_ cloudformation get-template --stack-name "$STACK_NAME" --query TemplateBody --output json >"$WORK/template.json"
-PORT=$(helper public-port "$WORK/template.json" 2>/dev/null || echo 80)
+PORT=$(helper public-port "$VERSION_DIR/$STACK.json")
 
 task=$(aws_ ecs list-tasks --cluster "$cluster" --service-name "$service" --desired-status RUNNING \
   --query 'taskArns[0]' --output text)

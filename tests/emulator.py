@@ -152,13 +152,15 @@ class Deployer:
 
     # --- what the emulator does not do: place the service's task ----------------------------
 
-    def place_service_task(self, stack_name: str) -> str:
+    def place_service_task(self, stack_name: str, template: dict[str, Any]) -> str:
         """Start the stack's service task the way ECS would, and return the address it gets.
 
         moto creates services but never runs their tasks or registers instances with the
-        cluster (there is no ECS agent); the test plays that part: on EC2 it registers the
-        Auto Scaling group's instance and runs the task there; on Fargate it runs the task
-        in the service's subnets and gives its network interface a public address.
+        cluster (there is no ECS agent), and its CloudFormation drops a task definition's
+        NetworkMode and a service's NetworkConfiguration. The test plays ECS from the
+        template: under bridge it registers the Auto Scaling group's instance and runs the
+        task there; under awsvpc it runs the task in the stack's subnets and security group
+        and gives the task's network interface a public address.
         """
         resources = self.resources(stack_name)
         ecs, ec2 = self.client("ecs"), self.client("ec2")
@@ -166,11 +168,19 @@ class Deployer:
                            if resource["ResourceType"] == "AWS::ECS::Service")
         cluster = service_arn.split("/")[1]
         service = ecs.describe_services(cluster=cluster, services=[service_arn])["services"][0]
+        task_spec = next(spec["Properties"] for spec in template["Resources"].values()
+                         if spec["Type"] == "AWS::ECS::TaskDefinition")
         definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]
-        placeable = self.placeable_revision(definition)
-        if definition.get("networkMode") == "awsvpc":
+        placeable = self.placeable_revision(definition, task_spec)
+        if task_spec.get("NetworkMode") == "awsvpc":
+            subnets = next(listed(value) for key, value in self.parameters(stack_name).items()
+                           if template["Parameters"][key]["Type"] == "List<AWS::EC2::Subnet::Id>")
+            groups = [resource["PhysicalResourceId"] for resource in resources.values()
+                      if resource["ResourceType"] == "AWS::EC2::SecurityGroup"]
             task = ecs.run_task(cluster=cluster, taskDefinition=placeable, launchType="FARGATE",
-                                networkConfiguration=service["networkConfiguration"])["tasks"][0]
+                                networkConfiguration={"awsvpcConfiguration": {
+                                    "subnets": subnets, "securityGroups": groups, "assignPublicIp": "ENABLED"}},
+                                startedBy=f"ecs-svc/{service['serviceName']}")["tasks"][0]
             eni = next(detail["value"] for attachment in task["attachments"]
                        for detail in attachment["details"] if detail["name"] == "networkInterfaceId")
             allocation = ec2.allocate_address(Domain="vpc")
@@ -188,22 +198,28 @@ class Deployer:
         instance = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
         return instance["PublicDnsName"]
 
-    def placeable_revision(self, definition: dict[str, Any]) -> str:
-        """The task definition, or a revision of it that moto can place.
+    def placeable_revision(self, definition: dict[str, Any], task_spec: dict[str, Any]) -> str:
+        """A revision of the task definition that moto can place, as the template describes it.
 
         moto adds up container-level memory to place a task and fails on a container with
-        none (ECS accepts task-level memory alone); the revision shares the task's memory out
-        as each container's memoryReservation and is otherwise the same (but for `secrets`,
-        which moto keeps without their source since it does not create the secrets).
+        none (ECS accepts task-level memory alone): the revision shares the task's memory out
+        as each container's memoryReservation. It takes the template's network mode and
+        compatibilities (which moto's CloudFormation drops) and leaves out `secrets`, which
+        moto keeps without their source since it does not create the secrets.
         """
         containers = definition["containerDefinitions"]
-        if all("memory" in container or "memoryReservation" in container for container in containers):
-            return definition["taskDefinitionArn"]
-        share = int(definition["memory"]) // len(containers)
-        keys = ["family", "taskRoleArn", "executionRoleArn", "networkMode", "requiresCompatibilities",
-                "cpu", "memory", "runtimePlatform", "volumes"]
+        share = int(task_spec.get("Memory") or definition["memory"]) // len(containers)
+        keys = ["family", "taskRoleArn", "executionRoleArn", "cpu", "memory", "runtimePlatform", "volumes"]
         revision = self.client("ecs").register_task_definition(
             containerDefinitions=[dict({key: value for key, value in container.items() if key != "secrets"},
-                                       memoryReservation=share) for container in containers],
+                                       memoryReservation=container.get("memoryReservation", share))
+                                  for container in containers],
+            networkMode=task_spec.get("NetworkMode", "bridge"),
+            requiresCompatibilities=task_spec.get("RequiresCompatibilities", ["EC2"]),
             **{key: definition[key] for key in keys if key in definition})
         return revision["taskDefinition"]["taskDefinitionArn"]
+
+
+def listed(value: str) -> list[str]:
+    """A list parameter as the stack reports it: AWS "a,b"; moto the text of a Python list."""
+    return sorted(item.strip(" '\"") for item in value.strip("[]").split(","))

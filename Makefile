@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# checkov in its own environment: its pinned dependencies conflict with the project's.
+CHECKOV_VENV := .venv-checkov
+CHECKOV := $(CHECKOV_VENV)/bin/checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-stamp
 PYTEST_ARGS ?=
 # Variables of the deploy targets (scripts/); `make help` lists the lines starting with "#>".
 #> REGION=us-east-1     AWS region (default: the AWS CLI's: AWS_REGION, the profile's)
@@ -26,7 +30,7 @@ DEPLOY_FLAGS = $(AWS_FLAGS) $(foreach p,$(PARAMS),--param $(p)) $(if $(PARAMS_FI
 SCRIPT_ENV = PATH="$$PATH:$(abspath $(BIN))"
 
 .DEFAULT_GOAL := help
-.PHONY: help templates lint test bench clean deploy-ecr push-images deploy-ec2 deploy-fargate url destroy
+.PHONY: help templates lint security test bench clean deploy-ecr push-images deploy-ec2 deploy-fargate url destroy
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -38,14 +42,22 @@ $(STAMP): setup.cfg pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $@
 
+$(CHECKOV_STAMP): constraints-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c constraints-checkov.txt checkov
+	touch $@
+
 templates: $(STAMP) ## build every stack into templates/v<version>/, validated with cfn-lint
 	$(BIN)/ecs-templates build
 
 lint: $(STAMP) ## cfn-lint the newest templates/v<version>/ (informational rules included)
 	$(BIN)/ecs-templates lint
 
-test: $(STAMP) ## run the whole test suite
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+security: $(STAMP) $(CHECKOV_STAMP) ## security gate: checkov + own rules over the newest templates/v<version>/
+	CHECKOV=$(CHECKOV) $(BIN)/ecs-templates scan
+
+test: $(STAMP) $(CHECKOV_STAMP) ## run the whole test suite (the security gate included)
+	CHECKOV=$(abspath $(CHECKOV)) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP) ## measure generation and validation speed
 	$(BIN)/python bench/bench.py
@@ -69,5 +81,5 @@ destroy: ## delete STACK (default: every deployed stack, ecr last) after drainin
 	$(SCRIPT_ENV) scripts/delete.sh $(or $(STACK),--all) $(AWS_FLAGS) $(if $(YES),--yes)
 
 clean: ## remove the virtual environment and caches (keeps templates/)
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .bench
+	rm -rf $(VENV) $(CHECKOV_VENV) build dist *.egg-info .pytest_cache .bench
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

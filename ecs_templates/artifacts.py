@@ -158,3 +158,20 @@ def version_key(version: str) -> tuple[Any, ...]:
     release, _, dev = version.partition(".dev")
     numbers = tuple(int(part) if part.isdigit() else 0 for part in release.split("."))
     return numbers + ((0, int(dev or 0)) if _ else (1, 0))
+
+
+def write_file_atomically(path: Path, content: bytes) -> None:
+    """Write one file in a single rename: a failure leaves any existing file as it was."""
+    if path.is_dir():
+        raise ArtifactError(f"{path} is a directory; give a file name")
+    if not path.parent.is_dir():
+        raise ArtifactError(f"cannot write {path}: the directory {path.parent} does not exist")
+    descriptor, staging = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
+        os.chmod(staging, 0o644)
+        os.replace(staging, path)
+    except OSError as error:
+        Path(staging).unlink(missing_ok=True)
+        raise ArtifactError(f"cannot write {path}: {error.strerror}") from None

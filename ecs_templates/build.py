@@ -4,8 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from importlib import metadata
 
+from ecs_templates import __version__
 from ecs_templates.artifacts import MANIFEST, manifest, oversized, render_templates, yaml_matches_json
 from ecs_templates.config.model import Config
+from ecs_templates.docs.readme import README, render_readme
+from ecs_templates.docs.template import templates_from_files
 from ecs_templates.stacks import build_all
 from ecs_templates.validation import Finding, Validator
 
@@ -21,6 +24,8 @@ def build_files(config: Config, *, validate: bool = True, validator: Validator |
                 location: str = "templates") -> BuildOutput:
     """Every artifact file of one version; nothing touches the disk here."""
     files = render_templates(build_all(config))
+    # The README documents the rendered JSON, exactly what is written and deployed.
+    files[README] = render_readme(templates_from_files(files), version=__version__)
     findings: list[Finding] = []
     if validate:
         validator = validator or Validator()

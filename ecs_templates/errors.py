@@ -25,3 +25,13 @@ class ArtifactError(EcsTemplatesError):
 
 class LintError(EcsTemplatesError):
     """A file given to the validator cannot be read."""
+
+
+class ComposeError(EcsTemplatesError):
+    """A docker-compose file cannot be imported; the message names the file, service and key."""
+
+    def __init__(self, file: str, where: str, message: str) -> None:
+        self.file = file
+        self.where = where
+        self.message = message
+        super().__init__(f"{file}: {where}: {message}" if where else f"{file}: {message}")

@@ -8,7 +8,9 @@ socket", which lives in the other container (the seed's Fargate failure).
 """
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Any, Mapping
+
+from troposphere import Sub
 
 from ecs_templates.config.model import Connection, Container
 from ecs_templates.errors import ConfigError
@@ -16,10 +18,12 @@ from ecs_templates.errors import ConfigError
 LOOPBACK = "127.0.0.1"
 
 
-def host_for(connection: Connection, network_mode: str, service_hosts: Mapping[str, str] | None = None) -> str:
+def host_for(connection: Connection, network_mode: str, service_hosts: Mapping[str, Any] | None = None) -> Any:
     """The host name or address under which `connection.container` answers.
 
-    `service_hosts` maps containers that run as separate services to their DNS names.
+    `service_hosts` maps containers that run as separate services (or are replaced by a
+    managed database) to their DNS names: a string, or a CloudFormation expression such
+    as an RDS endpoint address, known only at deploy time.
     """
     if service_hosts and connection.container in service_hosts:
         return service_hosts[connection.container]
@@ -30,12 +34,21 @@ def host_for(connection: Connection, network_mode: str, service_hosts: Mapping[s
     raise ValueError(f"unknown network mode {network_mode!r}")
 
 
+def render(connection: Connection, host: Any) -> Any:
+    """`connection.format` with the host filled in; an expression host gives an Fn::Sub."""
+    if isinstance(host, str):
+        return connection.format.format(host=host, port=connection.port)
+    # ${! keeps a literal ${ in the format from being read as a variable by Fn::Sub.
+    pieces = [piece.format(port=connection.port).replace("${", "${!")
+              for piece in connection.format.split("{host}")]
+    return Sub("${Host}".join(pieces), Host=host)
+
+
 def connection_environment(container: Container, network_mode: str,
-                           service_hosts: Mapping[str, str] | None = None) -> dict[str, str]:
+                           service_hosts: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The environment variables that `uses` produces for one container."""
     return {
-        connection.env: connection.format.format(
-            host=host_for(connection, network_mode, service_hosts), port=connection.port)
+        connection.env: render(connection, host_for(connection, network_mode, service_hosts))
         for connection in container.uses
     }
 

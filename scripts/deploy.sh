@@ -166,8 +166,7 @@ print_outputs() {
 no_changes() {
   discard_change_set
   say "No changes: stack $STACK_NAME is up to date with templates/v$VERSION/$STACK.json."
-  stack_status "$STACK_NAME" >/dev/null
-  print_outputs
+  print_outputs  # the description read before the change set is still current
   exit 0
 }
 

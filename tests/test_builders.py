@@ -8,9 +8,15 @@ from troposphere import Ref, Template
 
 from ecs_templates import wiring
 from ecs_templates.builders.logs import add_log_group
-from ecs_templates.builders.network import add_public_security_group
+from ecs_templates.builders.network import (
+    IngressRule,
+    add_public_security_group,
+    add_security_group,
+    awsvpc_network_configuration,
+)
 from ecs_templates.builders.registry import add_repository, lifecycle_policy
 from ecs_templates.builders.secrets import add_generated_secret
+from ecs_templates.builders.service import capacity_provider_strategy
 from ecs_templates.builders.template import add_parameter, new_template
 from ecs_templates.config.model import GeneratedSecret, RegistrySettings
 from ecs_templates.errors import ConfigError
@@ -136,3 +142,36 @@ def test_launch_template_is_hardened(default_templates):
     assert data["NetworkInterfaces"][0]["AssociatePublicIpAddress"] is True
     assert "ECS_CLUSTER=${Cluster}" in data["UserData"]["Fn::Base64"]["Fn::Sub"][0]
     assert data["ImageId"] == {"Ref": "AmiId"}
+
+
+def test_security_group_source_may_be_another_security_group():
+    group = add_security_group(Template(), "Db", vpc=Ref("Vpc"), description="db", ingress=[
+        IngressRule(3306, "MariaDB from the web tasks", source_security_group=Ref("WebGroup")),
+    ]).to_dict()
+    assert group["Properties"]["SecurityGroupIngress"] == [{
+        "IpProtocol": "tcp", "FromPort": 3306, "ToPort": 3306, "Description": "MariaDB from the web tasks",
+        "SourceSecurityGroupId": {"Ref": "WebGroup"}}]
+
+
+def test_ingress_rule_needs_exactly_one_source():
+    with pytest.raises(ValueError, match="exactly one source"):
+        IngressRule(80, "web")
+    with pytest.raises(ValueError, match="exactly one source"):
+        IngressRule(80, "web", source_cidr="0.0.0.0/0", source_security_group=Ref("G"))
+
+
+def test_awsvpc_network_configuration_is_private_unless_asked():
+    private = awsvpc_network_configuration(subnets=Ref("Subnets"), security_groups=[Ref("G")]).to_dict()
+    assert private == {"AwsvpcConfiguration": {"AssignPublicIp": "DISABLED", "SecurityGroups": [{"Ref": "G"}],
+                                               "Subnets": {"Ref": "Subnets"}}}
+
+
+def test_capacity_provider_strategy_leaves_out_zero_weights():
+    def plain(items):
+        return [item.to_dict() for item in items]
+
+    assert plain(capacity_provider_strategy([("FARGATE", 1), ("FARGATE_SPOT", 0)])) == [
+        {"Base": 0, "CapacityProvider": "FARGATE", "Weight": 1}]
+    assert plain(capacity_provider_strategy([("FARGATE", 1), ("FARGATE_SPOT", 4)], base=1)) == [
+        {"Base": 1, "CapacityProvider": "FARGATE", "Weight": 1},
+        {"CapacityProvider": "FARGATE_SPOT", "Weight": 4}]

@@ -9,7 +9,8 @@ import pytest
 from ecs_templates import __version__
 from tests.conftest import run_cli
 
-EXPECTED_FILES = {"ecr.json", "ecr.yaml", "ecs-ec2.json", "ecs-ec2.yaml", "manifest.json"}
+EXPECTED_FILES = {"ecr.json", "ecr.yaml", "ecs-ec2.json", "ecs-ec2.yaml", "ecs-fargate.json", "ecs-fargate.yaml",
+                  "manifest.json"}
 
 
 def test_build_writes_a_validated_version_directory(tmp_path: Path):

@@ -3,11 +3,18 @@ from __future__ import annotations
 
 from troposphere import Base64, Equals, GetAtt, If, NoValue, Not, Ref, Sub, Template, autoscaling, ec2, ecs
 
+from ecs_templates.builders.suppressions import suppress
 from ecs_templates.builders.template import add_condition, add_parameter
 from ecs_templates.config import instance_types
 from ecs_templates.config.model import Ec2Capacity
 
 CAPACITY_GROUP = "EC2 capacity"
+
+# checkov CKV_AWS_88 flags any public IP; without a load balancer the instances need one.
+PUBLIC_IP_REASON = (
+    "There is no load balancer in this design (as in the lab): visitors reach the site at the "
+    "container instance's public DNS name, so the instances need a public IP. Their security "
+    "group opens only the public ports, and IMDSv2 is required.")
 
 USER_DATA = """#!/bin/bash
 # Join the ECS cluster of this stack.
@@ -46,7 +53,7 @@ def add_ec2_capacity(template: Template, capacity: Ec2Capacity, *, cluster: ecs.
     """An Auto Scaling group of ECS-optimized instances, scaled by ECS through a capacity provider."""
     instance_type, ami, key_name = add_capacity_parameters(template, capacity)
     has_key = add_condition(template, "HasKeyName", Not(Equals(key_name, "")))
-    launch_template = template.add_resource(ec2.LaunchTemplate(
+    launch_template = suppress(template.add_resource(ec2.LaunchTemplate(
         "LaunchTemplate",
         LaunchTemplateData=ec2.LaunchTemplateData(
             ImageId=ami,
@@ -75,7 +82,7 @@ def add_ec2_capacity(template: Template, capacity: Ec2Capacity, *, cluster: ecs.
                 ResourceType="instance",
                 Tags=[ec2.Tag("Name", Sub("${AWS::StackName}-container-instance"))])],
         ),
-    ))
+    )), "CKV_AWS_88", PUBLIC_IP_REASON)
     group = template.add_resource(autoscaling.AutoScalingGroup(
         "AutoScalingGroup",
         LaunchTemplate=autoscaling.LaunchTemplateSpecification(

@@ -14,7 +14,7 @@ from awacs import logs as logs_actions
 from awacs import secretsmanager as secrets_actions
 from awacs.aws import Allow, PolicyDocument, Statement
 from awacs.helpers.trust import make_simple_assume_policy
-from troposphere import Equals, GetAtt, If, Ref, Sub, Template, iam
+from troposphere import Equals, GetAtt, If, NoValue, Ref, Sub, Template, iam
 
 from ecs_templates.builders.template import add_condition, add_parameter
 
@@ -36,25 +36,38 @@ def _existing_parameter(template: Template, name: str, label: str, description: 
 
 
 def _role(template: Template, name: str, *, condition: str, service: str,
-          statements: Sequence[Statement], description: str) -> iam.Role:
+          statements: Sequence[Statement], description: str,
+          conditional_statements: Sequence[tuple[str, Sequence[Statement]]] = ()) -> iam.Role:
+    """A role with one inline policy, plus one per (condition, statements) present only when that holds."""
     properties: dict[str, Any] = {
         "AssumeRolePolicyDocument": make_simple_assume_policy(service),
         "Description": description,
         "Condition": condition,
     }
+    policies: list[Any] = []
     if statements:
-        properties["Policies"] = [iam.Policy(
+        policies.append(iam.Policy(
             PolicyName="least-privilege",
             PolicyDocument=PolicyDocument(Version="2012-10-17", Statement=list(statements)),
-        )]
+        ))
+    for when, extra in conditional_statements:
+        policies.append(If(when, iam.Policy(
+            PolicyName=f"least-privilege-when-{when}",
+            PolicyDocument=PolicyDocument(Version="2012-10-17", Statement=list(extra)),
+        ), NoValue))
+    if policies:
+        properties["Policies"] = policies
     return template.add_resource(iam.Role(name, **properties))
 
 
 def add_execution_role(template: Template, *, repository_arns: Sequence[Any], secret_arns: Sequence[Any],
-                       log_group_arn: Any, extra_statements: Sequence[Statement] = ()) -> Any:
+                       log_group_arn: Any, extra_statements: Sequence[Statement] = (),
+                       conditional_statements: Sequence[tuple[str, Sequence[Statement]]] = (),
+                       logical_name: str = "TaskExecutionRole") -> Any:
     """The role ECS uses to start tasks: pull these images, read these secrets, write this log group.
 
-    Returns the role ARN expression (ours, or the existing one given as a parameter).
+    `conditional_statements` are granted only when their condition holds (e.g. kms:Decrypt on a
+    key given as a parameter). Returns the role ARN expression (ours, or the existing one).
     """
     existing, create = _existing_parameter(
         template, "ExecutionRoleArn", "Existing task execution role ARN",
@@ -73,19 +86,22 @@ def add_execution_role(template: Template, *, repository_arns: Sequence[Any], se
         statements.append(Statement(Effect=Allow, Action=[secrets_actions.GetSecretValue],
                                     Resource=list(secret_arns)))
     statements.extend(extra_statements)
-    role = _role(template, "TaskExecutionRole", condition=create, service="ecs-tasks.amazonaws.com",
-                 statements=statements,
+    role = _role(template, logical_name, condition=create, service="ecs-tasks.amazonaws.com",
+                 statements=statements, conditional_statements=conditional_statements,
                  description="Starts the tasks: pulls their images, reads their secrets, writes their logs")
     return If(create, GetAtt(role, "Arn"), existing)
 
 
-def add_task_role(template: Template, *, statements: Sequence[Statement] = ()) -> Any:
+TASK_ROLE_DESCRIPTION = ("ARN of an existing role for the containers, e.g. LabRole's ARN in the Learner Lab. "
+                         "Empty: create a role with no permissions (WordPress calls no AWS API).")
+
+
+def add_task_role(template: Template, *, statements: Sequence[Statement] = (),
+                  logical_name: str = "TaskRole", parameter_description: str = TASK_ROLE_DESCRIPTION) -> Any:
     """The role the application's containers run as: no permissions unless the application needs some."""
     existing, create = _existing_parameter(
-        template, "TaskRoleArn", "Existing task role ARN",
-        "ARN of an existing role for the containers, e.g. LabRole's ARN in the Learner Lab. "
-        "Empty: create a role with no permissions (WordPress calls no AWS API).")
-    role = _role(template, "TaskRole", condition=create, service="ecs-tasks.amazonaws.com",
+        template, "TaskRoleArn", "Existing task role ARN", parameter_description)
+    role = _role(template, logical_name, condition=create, service="ecs-tasks.amazonaws.com",
                  statements=statements,
                  description="The containers' own identity; attach permissions here if the app needs AWS APIs")
     return If(create, GetAtt(role, "Arn"), existing)

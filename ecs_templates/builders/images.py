@@ -1,20 +1,23 @@
 """Container images: from this account's ECR repositories by default, or any URI given at deploy time."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 from troposphere import Equals, If, Ref, Template
 
 from ecs_templates.builders.registry import registry_image_uri
 from ecs_templates.builders.template import add_condition, add_parameter, stack_metadata
-from ecs_templates.config.model import Application
+from ecs_templates.config.model import Application, Container
 from ecs_templates.naming import logical_id
 
 IMAGES_GROUP = "Container images"
 
 
-def add_image_parameters(template: Template, app: Application) -> dict[str, Any]:
-    """One tag for every repository and an optional full image URI per container.
+def add_image_parameters(template: Template, app: Application,
+                         containers: Sequence[Container] | None = None) -> dict[str, Any]:
+    """One tag for every repository and an optional full image URI per container (all, or `containers`).
+
+    Adding the images of more containers to the same template later adds only their parameters.
 
     Returns container name -> image expression. The source images (what push-images.sh
     pulls before pushing to ECR) are recorded in the template metadata.
@@ -25,7 +28,8 @@ def add_image_parameters(template: Template, app: Application) -> dict[str, Any]
         ConstraintDescription="a Docker tag: letters, digits, _ . - (at most 128)",
         Description="Tag of the images pushed to this account's ECR repositories (the ecr stack).")
     images: dict[str, Any] = {}
-    for container in app.containers:
+    chosen = list(containers if containers is not None else app.containers)
+    for container in chosen:
         name = logical_id(container.name, "image")
         override = add_parameter(
             template, name, group=IMAGES_GROUP, label=f"{container.name} image URI (optional)",
@@ -36,6 +40,6 @@ def add_image_parameters(template: Template, app: Application) -> dict[str, Any]
                                       Equals(Ref(override), ""))
         images[container.name] = If(from_registry, registry_image_uri(container.repository, Ref(tag)),
                                     Ref(override))
-    stack_metadata(template)["SourceImages"] = {
-        container.repository: container.image for container in app.containers}
+    stack_metadata(template).setdefault("SourceImages", {}).update({
+        container.repository: container.image for container in chosen})
     return images

@@ -5,8 +5,16 @@ import json
 
 from troposphere import GetAtt, Ref, Sub, Template, ecr
 
+from ecs_templates.builders.suppressions import suppress
 from ecs_templates.config.model import RegistrySettings
 from ecs_templates.naming import logical_id
+
+
+# checkov CKV_AWS_51 wants immutable tags; the lab's workflow overwrites `latest`.
+MUTABLE_TAGS_REASON = (
+    "Tags are mutable by default because the lab's workflow pushes `latest` again after each "
+    "change; the ImageTagMutability parameter switches to IMMUTABLE at deploy time, and every "
+    "pushed image is scanned on push.")
 
 
 def lifecycle_policy(settings: RegistrySettings) -> str:
@@ -31,9 +39,9 @@ def lifecycle_policy(settings: RegistrySettings) -> str:
 
 
 def add_repository(template: Template, name: str, settings: RegistrySettings, *,
-                   tag_mutability: Ref) -> ecr.Repository:
+                   tag_mutability: Ref | str) -> ecr.Repository:
     """A KMS-encrypted, scan-on-push repository that outlives its stack (images are data)."""
-    return template.add_resource(ecr.Repository(
+    repository = template.add_resource(ecr.Repository(
         logical_id(name, "repository"),
         RepositoryName=name,
         ImageTagMutability=tag_mutability,
@@ -43,6 +51,9 @@ def add_repository(template: Template, name: str, settings: RegistrySettings, *,
         DeletionPolicy="Retain",
         UpdateReplacePolicy="Retain",
     ))
+    if tag_mutability != "IMMUTABLE":
+        suppress(repository, "CKV_AWS_51", MUTABLE_TAGS_REASON)
+    return repository
 
 
 def repository_uri(repository: ecr.Repository) -> GetAtt:

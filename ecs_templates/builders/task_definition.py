@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from troposphere import NoValue, Ref, Template, ecs, logs, secretsmanager
+from troposphere import NoValue, Ref, Tags, Template, ecs, logs
 
 from ecs_templates import wiring
+from ecs_templates.builders.secrets import secret_value_from
 from ecs_templates.config import instance_types
 from ecs_templates.config.model import Application, Container
 from ecs_templates.errors import ConfigError
@@ -29,9 +30,24 @@ def _port_mappings(container: Container, network_mode: str) -> list[ecs.PortMapp
     return mappings
 
 
+def _check_shared_namespace_ports(containers: Sequence[Container]) -> None:
+    """Under awsvpc the containers of a task share one network namespace: each port binds once."""
+    owner: dict[tuple[int, str], str] = {}
+    for container in containers:
+        for index, port in enumerate(container.ports):
+            key = (port.container_port, port.protocol)
+            if key in owner:
+                raise ConfigError(
+                    f"{container.path}.ports[{index}]",
+                    f"{container.name}: port {port.container_port} is also a port of {owner[key]}; "
+                    "under awsvpc the containers of a task share one address and each port binds "
+                    f"once: give {container.name} or {owner[key]} another port")
+            owner[key] = container.name
+
+
 def container_definition(container: Container, *, network_mode: str, image: Any,
-                         secrets: Mapping[str, secretsmanager.Secret], log_group: logs.LogGroup,
-                         in_task: set[str], service_hosts: Mapping[str, str] | None = None
+                         secrets: Mapping[str, Any], log_group: logs.LogGroup,
+                         in_task: set[str], service_hosts: Mapping[str, Any] | None = None
                          ) -> ecs.ContainerDefinition:
     """One container, with its `uses` wired for `network_mode` and its secrets injected."""
     for connection in container.uses:
@@ -47,7 +63,7 @@ def container_definition(container: Container, *, network_mode: str, image: Any,
         "PortMappings": _port_mappings(container, network_mode),
         "Environment": [ecs.Environment(Name=name, Value=value)
                         for name, value in sorted(environment.items())],
-        "Secrets": [ecs.Secret(Name=name, ValueFrom=Ref(secrets[secret]))
+        "Secrets": [ecs.Secret(Name=name, ValueFrom=secret_value_from(secrets[secret]))
                     for name, secret in container.secrets],
         "HealthCheck": ecs.HealthCheck(
             Command=list(health.command), Interval=health.interval, Timeout=health.timeout,
@@ -62,6 +78,10 @@ def container_definition(container: Container, *, network_mode: str, image: Any,
         "Cpu": container.cpu,
         "Memory": container.memory,
         "MemoryReservation": container.memory_reservation,
+        "DockerLabels": dict(container.labels) or None,
+        "MountPoints": [ecs.MountPoint(SourceVolume=mount.volume, ContainerPath=mount.path,
+                                       ReadOnly=mount.read_only)
+                        for mount in container.mounts],
     }
     return ecs.ContainerDefinition(
         Name=container.name,
@@ -78,16 +98,27 @@ def container_definition(container: Container, *, network_mode: str, image: Any,
 
 def add_task_definition(template: Template, app: Application, *, family: str, network_mode: str,
                         compatibility: str, cpu: int, memory: int, architecture: str,
-                        images: Mapping[str, Any], secrets: Mapping[str, secretsmanager.Secret],
+                        images: Mapping[str, Any], secrets: Mapping[str, Any],
                         log_group: logs.LogGroup, execution_role_arn: Any, task_role_arn: Any,
                         containers: Sequence[Container] | None = None,
-                        service_hosts: Mapping[str, str] | None = None,
-                        volumes: Sequence[ecs.Volume] = ()) -> ecs.TaskDefinition:
-    """A task definition of `containers` (all of the application by default)."""
+                        service_hosts: Mapping[str, Any] | None = None,
+                        volumes: Sequence[ecs.Volume] = (),
+                        logical_name: str = "TaskDefinition") -> ecs.TaskDefinition:
+    """A task definition of `containers` (all of the application by default).
+
+    `secrets` maps secret names to generated secrets or SecretSource. `volumes` are the
+    stack's own (e.g. EFS); a volume that a container mounts and that `volumes` does not
+    name is added as task storage (it lives as long as the task).
+    """
     chosen = list(containers if containers is not None else app.containers)
     in_task = {container.name for container in chosen}
+    given = {volume.properties.get("Name") for volume in volumes}
+    task_storage = sorted({mount.volume for container in chosen for mount in container.mounts} - given)
+    all_volumes = list(volumes) + [ecs.Volume(Name=name) for name in task_storage]
+    if network_mode == "awsvpc":
+        _check_shared_namespace_ports(chosen)
     return template.add_resource(ecs.TaskDefinition(
-        "TaskDefinition",
+        logical_name,
         Family=family,
         NetworkMode=network_mode,
         RequiresCompatibilities=[compatibility],
@@ -104,5 +135,6 @@ def add_task_definition(template: Template, app: Application, *, family: str, ne
                                  service_hosts=service_hosts)
             for container in chosen
         ],
-        Volumes=list(volumes) or NoValue,
+        Volumes=all_volumes or NoValue,
+        **({"Tags": Tags(dict(app.tags))} if app.tags else {}),
     ))

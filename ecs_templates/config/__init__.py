@@ -12,6 +12,7 @@ from ecs_templates.config.model import (
     Ec2Deployment,
     GeneratedSecret,
     HealthCheck,
+    Mount,
     PortMapping,
 )
 
@@ -25,6 +26,7 @@ __all__ = [
     "Ec2Deployment",
     "GeneratedSecret",
     "HealthCheck",
+    "Mount",
     "PortMapping",
     "load_config",
     "parse_config",

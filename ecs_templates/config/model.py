@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ecs_templates.config import instance_types
+from ecs_templates.config import fargate_sizes, instance_types
 from ecs_templates.errors import ConfigError
+
+if TYPE_CHECKING:
+    from ecs_templates.config.services import ServicesDeployment
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
 ENV_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DEPENDENCY_CONDITIONS = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
 NETWORK_MODES = ("bridge", "awsvpc")
+VOLUME_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
+LOCALHOST_PORT_PATTERN = re.compile(r"\blocalhost:(\d{1,5})\b", re.IGNORECASE)
 
 
 def check_name(value: str, field_path: str) -> str:
@@ -70,6 +76,20 @@ class Connection:
 
 
 @dataclass(frozen=True)
+class Mount:
+    """A task volume mounted into a container at `path`.
+
+    The volume is declared on the task without a host path or file system: it lives as
+    long as the task (under EC2 and Fargate alike) and is shared by the containers that
+    mount it. Keeping data beyond one task needs EFS, which a stack attaches by name.
+    """
+
+    volume: str
+    path: str
+    read_only: bool = False
+
+
+@dataclass(frozen=True)
 class GeneratedSecret:
     """A secret that Secrets Manager generates at deploy time; no value is ever in a file."""
 
@@ -98,6 +118,8 @@ class Container:
     cpu: int | None = None
     memory: int | None = None
     memory_reservation: int | None = None
+    labels: tuple[tuple[str, str], ...] = ()
+    mounts: tuple[Mount, ...] = ()
 
     @property
     def path(self) -> str:
@@ -128,6 +150,17 @@ class Container:
         if self.health_check and self.health_check.command[0] not in ("CMD", "CMD-SHELL"):
             raise ConfigError(f"{self.path}.health_check.command",
                               "must start with CMD or CMD-SHELL, e.g. [CMD-SHELL, 'curl -f http://127.0.0.1/']")
+        seen_paths: set[str] = set()
+        for index, mount in enumerate(self.mounts):
+            field_path = f"{self.path}.mounts[{index}]"
+            if not VOLUME_NAME_PATTERN.match(mount.volume):
+                raise ConfigError(f"{field_path}.volume", f"{mount.volume!r} is not a valid volume name: "
+                                                          "use letters, digits, _ and - (at most 255)")
+            if not mount.path.startswith("/"):
+                raise ConfigError(f"{field_path}.path", f"{mount.path!r} must be an absolute path")
+            if mount.path in seen_paths:
+                raise ConfigError(f"{field_path}.path", f"{mount.path} is mounted twice")
+            seen_paths.add(mount.path)
         if self.memory is not None and self.memory_reservation is not None \
                 and self.memory_reservation > self.memory:
             raise ConfigError(f"{self.path}.memory_reservation",
@@ -145,9 +178,16 @@ class Application:
     name: str
     containers: tuple[Container, ...]
     secrets: tuple[GeneratedSecret, ...] = ()
+    tags: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         check_name(self.name, "application.name")
+        for key, value in self.tags:
+            if len(key) > 128 or key.lower().startswith("aws:"):
+                raise ConfigError(f"application.tags.{key}",
+                                  "a tag key has at most 128 characters and cannot start with aws:")
+            if len(value) > 256:
+                raise ConfigError(f"application.tags.{key}", "a tag value has at most 256 characters")
         if not self.containers:
             raise ConfigError("application.containers", "define at least one container")
         by_name = {container.name: container for container in self.containers}
@@ -180,6 +220,7 @@ class Application:
                         f"{connection.container} does not expose port {connection.port}; add it to "
                         f"{connection.container}'s ports (it has: "
                         f"{', '.join(map(str, sorted(target_ports))) or 'none'})")
+            _check_no_localhost_to_siblings(container, by_name)
         _check_acyclic(by_name)
 
     def container(self, name: str) -> Container:
@@ -198,9 +239,31 @@ def _check_target(container: Container, target: str, by_name: dict[str, Containe
     if target not in by_name:
         raise ConfigError(f"{container.path}.{key}.{target}",
                           f"no container named {target!r} in the task "
-                          f"(containers: {', '.join(sorted(by_name))})")
+                          f"(containers: {', '.join(sorted(by_name))}); define {target} under "
+                          f"application.containers or remove it from {container.name}'s {key}")
     if target == container.name:
         raise ConfigError(f"{container.path}.{key}.{target}", "a container cannot refer to itself")
+
+
+def _check_no_localhost_to_siblings(container: Container, by_name: dict[str, Container]) -> None:
+    """`localhost:<port of another container>` is the seed's Fargate failure: refuse it, point at `uses`.
+
+    Under bridge the other container is not on this container's localhost at all; under
+    awsvpc PHP's MySQL client (and others) read the name `localhost` as "use the Unix
+    socket", which lives in the other container. `uses` renders the right address per mode.
+    """
+    for name, value in container.environment:
+        for match in LOCALHOST_PORT_PATTERN.finditer(value):
+            port = int(match.group(1))
+            owners = sorted(other.name for other in by_name.values() if other.name != container.name
+                            and port in {p.container_port for p in other.ports})
+            if owners:
+                raise ConfigError(
+                    f"{container.path}.environment.{name}",
+                    f"{value!r} reaches {owners[0]} through `localhost`, which fails (a Unix socket "
+                    f"for PHP's MySQL client under awsvpc, another network namespace under bridge); "
+                    f"remove {name} from environment and add `uses: [{{container: {owners[0]}, "
+                    f"port: {port}, env: {name}}}]`, which renders the right address per network mode")
 
 
 def _check_acyclic(by_name: dict[str, Container]) -> None:
@@ -288,18 +351,71 @@ class Ec2Deployment:
     def __post_init__(self) -> None:
         for name in ("cluster_name", "task_family", "service_name"):
             check_name(getattr(self, name), f"ec2.{name}")
-        instance = self.capacity.instance
-        # The ECS agent and the OS keep part of the memory; ask for at most ~90 % of it.
-        usable_mib = int(instance.memory_mib * 0.9)
-        if self.task_memory > usable_mib:
-            raise ConfigError("ec2.task_memory",
-                              f"{self.task_memory} MiB does not fit on {instance.name} "
-                              f"({instance.memory_mib} MiB, about {usable_mib} MiB usable by tasks); "
-                              "choose a larger ec2.capacity.instance_type or a smaller task")
-        if self.task_cpu > instance.vcpus * 1024:
-            raise ConfigError("ec2.task_cpu",
-                              f"{self.task_cpu} CPU units exceed the {instance.vcpus * 1024} of "
-                              f"{instance.name}; choose a larger instance type or fewer units")
+        check_fits_instance(self.task_cpu, self.task_memory, self.capacity.instance, "ec2")
+
+
+def check_fargate_size(cpu: int, memory: int, path: str, cpu_key: str = "task_cpu",
+                       memory_key: str = "task_memory") -> None:
+    """Refuse a task size Fargate would refuse at deploy time, naming the valid values."""
+    if cpu not in fargate_sizes.VALID_MEMORY_MIB:
+        raise ConfigError(f"{path}.{cpu_key}",
+                          f"{cpu} is not a Fargate CPU size; choose one of "
+                          f"{', '.join(map(str, fargate_sizes.CPU_VALUES))} (1024 = 1 vCPU)")
+    if not fargate_sizes.is_valid(cpu, memory):
+        raise ConfigError(f"{path}.{memory_key}",
+                          f"{memory} MiB does not go with {cpu_key} {cpu} on "
+                          f"Fargate; valid memory values for {cpu} CPU units (MiB): "
+                          f"{fargate_sizes.describe_memory_values(cpu)}; or change "
+                          f"{path}.{cpu_key}")
+
+
+def check_fits_instance(cpu: int, memory: int, instance: instance_types.InstanceType, path: str,
+                        cpu_key: str = "task_cpu", memory_key: str = "task_memory") -> None:
+    """A task must fit on one container instance, leaving ~10 % of its memory to the OS and agent."""
+    usable_mib = int(instance.memory_mib * 0.9)
+    if memory > usable_mib:
+        raise ConfigError(f"{path}.{memory_key}",
+                          f"{memory} MiB does not fit on {instance.name} "
+                          f"({instance.memory_mib} MiB, about {usable_mib} MiB usable by tasks); "
+                          "choose a larger ec2.capacity.instance_type or a smaller task")
+    if cpu > instance.vcpus * 1024:
+        raise ConfigError(f"{path}.{cpu_key}",
+                          f"{cpu} CPU units exceed the {instance.vcpus * 1024} of "
+                          f"{instance.name}; choose a larger instance type or fewer units")
+
+
+@dataclass(frozen=True)
+class FargateDeployment:
+    """Stack `ecs-fargate`: the seed's section 3.4 (cluster, task, service on Fargate).
+
+    `spot_weight` is the share of tasks placed on FARGATE_SPOT against 1 on FARGATE
+    (0: on-demand only; the cluster offers both capacity providers either way).
+    """
+
+    cluster_name: str
+    task_family: str
+    service_name: str
+    task_cpu: int = 512
+    task_memory: int = 1024
+    desired_count: int = 1
+    architecture: str = "arm64"
+    spot_weight: int = 0
+
+    @classmethod
+    def for_application(cls, app_name: str) -> FargateDeployment:
+        """The default deployment of an application: names derived from its name."""
+        return cls(cluster_name=f"{app_name}-fargate-cluster", task_family=f"{app_name}-fargate-task",
+                   service_name=f"{app_name}-fargate-service")
+
+    def __post_init__(self) -> None:
+        for name in ("cluster_name", "task_family", "service_name"):
+            check_name(getattr(self, name), f"fargate.{name}")
+        if self.architecture not in instance_types.ARCHITECTURES:
+            raise ConfigError("fargate.architecture", f"{self.architecture!r} is not one of: "
+                                                      f"{', '.join(instance_types.ARCHITECTURES)}")
+        check_fargate_size(self.task_cpu, self.task_memory, "fargate")
+        if not 0 <= self.spot_weight <= 1000:
+            raise ConfigError("fargate.spot_weight", f"{self.spot_weight} is outside 0..1000")
 
 
 @dataclass(frozen=True)
@@ -327,8 +443,16 @@ class Config:
     ec2: Ec2Deployment
     registry: RegistrySettings = field(default_factory=RegistrySettings)
     logs: LogSettings = field(default_factory=LogSettings)
+    # None (callers that predate Fargate) means the application's default Fargate deployment.
+    fargate: FargateDeployment | None = None
+    # None: no ecs-services stacks (an application whose config has no `services:` section).
+    services: ServicesDeployment | None = None
 
     def __post_init__(self) -> None:
+        if self.fargate is None:
+            object.__setattr__(self, "fargate", FargateDeployment.for_application(self.application.name))
+        if self.services is not None:
+            self.services.check_against(self.application, self.ec2.capacity)
         fixed_ports = [port.host_port for container in self.application.containers
                        for port in container.ports if port.host_port]
         if fixed_ports and self.ec2.desired_count > self.ec2.capacity.max_size:

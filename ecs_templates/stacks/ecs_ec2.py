@@ -22,11 +22,13 @@ def build(config: Config) -> Template:
     template = new_template(NAME, SUMMARY)
     vpc, subnets = add_vpc_parameters(template)
     ports = public_ports(config, NETWORK_MODE)
+    # No public port (a worker): no ingress rule, and so no AllowedCidr parameter to ask for.
     security_group = add_public_security_group(
         template, "InstanceSecurityGroup", vpc=vpc, ports=ports,
-        source_cidr=add_ingress_cidr_parameter(template),
-        description=f"Container instances of {deployment.cluster_name}: public TCP "
-                    f"{', '.join(map(str, ports))} only; database ports stay closed")
+        source_cidr=add_ingress_cidr_parameter(template) if ports else None,
+        description=f"Container instances of {deployment.cluster_name}: "
+                    + (f"public TCP {', '.join(map(str, ports))} only" if ports else "no public port")
+                    + "; database ports stay closed")
     cluster = add_cluster(template, deployment.cluster_name)
     instance_profile = add_instance_profile(template, cluster=cluster)
     capacity_provider = add_ec2_capacity(template, deployment.capacity, cluster=cluster,
@@ -48,10 +50,11 @@ def build(config: Config) -> Template:
     add_output(template, "ClusterName", Ref(cluster), "ECS cluster")
     add_output(template, "ServiceName", service.GetAtt("Name"), "ECS service running the application")
     add_output(template, "SecurityGroupId", Ref(security_group), "Security group of the container instances")
-    reach = ("http://<public DNS name of the container instance>"
-             + ("" if 80 in ports or not ports else f":{ports[0]}"))
-    add_output(template, "SiteUrlHint",
-               Sub(f"{reach}: run scripts/url.sh ${{AWS::StackName}}, or open the EC2 console, "
-                   f"instances of ${{AWS::StackName}}-container-instance"),
-               "How to reach the site (there is no load balancer, as in the seed)")
+    if ports:
+        reach = ("http://<public DNS name of the container instance>"
+                 + ("" if 80 in ports else f":{ports[0]}"))
+        add_output(template, "SiteUrlHint",
+                   Sub(f"{reach}: run scripts/url.sh ${{AWS::StackName}}, or open the EC2 console, "
+                       f"instances of ${{AWS::StackName}}-container-instance"),
+                   "How to reach the site (there is no load balancer, as in the seed)")
     return template

@@ -8,12 +8,34 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV := $(CHECKOV_VENV)/bin/checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-stamp
 PYTEST_ARGS ?=
+# Variables of the deploy targets (scripts/); `make help` lists the lines starting with "#>".
+#> REGION=us-east-1     AWS region (default: the AWS CLI's: AWS_REGION, the profile's)
+#> PROFILE=name         AWS CLI profile (default: AWS_PROFILE or the default profile)
+#> PREFIX=wordpress     stack names are PREFIX-<stack> (default: wordpress)
+#> PARAMS="K=V K2=V2"   template parameters (e.g. KeyName=vockey); PARAMS_FILE=file: K=V lines
+#> TEMPLATE_VERSION=0.1.0 template version under templates/ (default: the newest)
+#> STACK=ecs-ec2        the stack of `make url` (default ecs-ec2) and `make destroy` (default: all)
+#> YES=1                do not ask before deleting or replacing stateful resources
+REGION ?=
+PROFILE ?=
+PREFIX ?= wordpress
+PARAMS ?=
+PARAMS_FILE ?=
+TEMPLATE_VERSION ?=
+STACK ?=
+YES ?=
+AWS_FLAGS = $(if $(REGION),--region $(REGION)) $(if $(PROFILE),--profile $(PROFILE)) --prefix $(PREFIX) $(if $(TEMPLATE_VERSION),--version $(TEMPLATE_VERSION))
+DEPLOY_FLAGS = $(AWS_FLAGS) $(foreach p,$(PARAMS),--param $(p)) $(if $(PARAMS_FILE),--params-file $(PARAMS_FILE)) $(if $(YES),--yes)
+# The aws CLI from PATH, else the one `make test` installs into .venv.
+SCRIPT_ENV = PATH="$$PATH:$(abspath $(BIN))"
 
 .DEFAULT_GOAL := help
-.PHONY: help templates lint security test bench clean
+.PHONY: help templates lint security test bench clean deploy-ecr push-images deploy-ec2 deploy-fargate url destroy
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo "Variables of the deploy targets:"
+	@awk '/^#> / {print "  " substr($$0, 4)}' $(MAKEFILE_LIST)
 
 $(STAMP): setup.cfg pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +61,24 @@ test: $(STAMP) $(CHECKOV_STAMP) ## run the whole test suite (the security gate i
 
 bench: $(STAMP) ## measure generation and validation speed
 	$(BIN)/python bench/bench.py
+
+deploy-ecr: ## deploy the ecr stack (REGION, PROFILE, PREFIX, PARAMS, YES)
+	$(SCRIPT_ENV) scripts/deploy.sh ecr $(DEPLOY_FLAGS)
+
+push-images: ## push wordpress and mariadb into the ecr stack's repositories (needs docker)
+	$(SCRIPT_ENV) scripts/push-images.sh $(AWS_FLAGS)
+
+deploy-ec2: ## deploy the ecs-ec2 stack (default VPC unless PARAMS name one)
+	$(SCRIPT_ENV) scripts/deploy.sh ecs-ec2 $(DEPLOY_FLAGS)
+
+deploy-fargate: ## deploy the ecs-fargate stack (default VPC unless PARAMS name one)
+	$(SCRIPT_ENV) scripts/deploy.sh ecs-fargate $(DEPLOY_FLAGS)
+
+url: ## print where WordPress answers (STACK=ecs-ec2 by default)
+	$(SCRIPT_ENV) scripts/url.sh $(or $(STACK),ecs-ec2) $(AWS_FLAGS)
+
+destroy: ## delete STACK (default: every deployed stack, ecr last) after draining it
+	$(SCRIPT_ENV) scripts/delete.sh $(or $(STACK),--all) $(AWS_FLAGS) $(if $(YES),--yes)
 
 clean: ## remove the virtual environment and caches (keeps templates/)
 	rm -rf $(VENV) $(CHECKOV_VENV) build dist *.egg-info .pytest_cache .bench

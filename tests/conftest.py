@@ -55,3 +55,16 @@ def one_resource(template: dict[str, Any], resource_type: str) -> dict[str, Any]
     found = resources_of_type(template, resource_type)
     assert len(found) == 1, f"expected one {resource_type}, found {sorted(found)}"
     return next(iter(found.values()))
+
+
+def assert_build_refuses(tmp_path: Path, config_text: str, fragment: str) -> None:
+    """`build --config` with this YAML fails with one clear line containing `fragment`, and writes nothing."""
+    config = tmp_path / "app.yaml"
+    config.write_text(config_text)
+    out = tmp_path / "out"
+    result = run_cli("build", "--config", str(config), "--output", str(out))
+    assert result.returncode == 1
+    assert fragment in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not out.exists()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ecs_templates import __version__
-from tests.conftest import run_cli
+from tests.conftest import assert_build_refuses, run_cli
 
 EXPECTED_FILES = {"ecr.json", "ecr.yaml", "ecs-ec2.json", "ecs-ec2.yaml", "ecs-fargate.json", "ecs-fargate.yaml",
                   "manifest.json"}
@@ -41,15 +41,7 @@ def test_build_with_config_file(tmp_path: Path):
     ("colour: blue\n", "colour: unknown key"),
 ])
 def test_bad_config_is_one_clear_message_and_nothing_written(tmp_path: Path, config_text, fragment):
-    config = tmp_path / "app.yaml"
-    config.write_text(config_text)
-    out = tmp_path / "out"
-    result = run_cli("build", "--config", str(config), "--output", str(out))
-    assert result.returncode == 1
-    assert fragment in result.stderr
-    assert "Traceback" not in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert not out.exists()
+    assert_build_refuses(tmp_path, config_text, fragment)
 
 
 def test_binary_config(tmp_path: Path):

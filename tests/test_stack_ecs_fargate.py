@@ -12,7 +12,7 @@ from ecs_templates.config import fargate_sizes
 from ecs_templates.config.model import FargateDeployment
 from ecs_templates.errors import ConfigError
 from ecs_templates.stacks import ecs_fargate
-from tests.conftest import config_with, one_resource, resources_of_type, run_cli
+from tests.conftest import assert_build_refuses, config_with, one_resource, resources_of_type
 
 
 @pytest.fixture(scope="module")
@@ -297,15 +297,7 @@ def test_two_containers_on_one_port_are_refused_under_awsvpc():
      "through `localhost`"),
 ])
 def test_bad_fargate_input_is_a_clean_error_and_nothing_is_written(tmp_path: Path, config_text, fragment):
-    config = tmp_path / "app.yaml"
-    config.write_text(config_text)
-    out = tmp_path / "out"
-    result = run_cli("build", "--config", str(config), "--output", str(out))
-    assert result.returncode == 1
-    assert fragment in result.stderr
-    assert "Traceback" not in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert not out.exists()
+    assert_build_refuses(tmp_path, config_text, fragment)
 
 
 @pytest.mark.parametrize("overrides", [

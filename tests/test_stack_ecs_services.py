@@ -16,7 +16,7 @@ from ecs_templates import wiring
 from ecs_templates.config.model import Connection
 from ecs_templates.errors import ConfigError
 from ecs_templates.stacks import STACKS, build_all, ecs_services
-from tests.conftest import config_with, one_resource, resources_of_type, run_cli
+from tests.conftest import assert_build_refuses, config_with, one_resource, resources_of_type
 
 VARIANTS = ("mariadb", "rds")
 CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
@@ -518,15 +518,7 @@ def test_rds_without_mysql_environment_is_fine_for_the_mariadb_choice():
      "services.database: 'aurora' is not one of: mariadb, rds, both, none"),
 ])
 def test_bad_services_input_is_a_clean_error_and_nothing_is_written(tmp_path: Path, config_text, fragment):
-    config = tmp_path / "app.yaml"
-    config.write_text(config_text)
-    out = tmp_path / "out"
-    result = run_cli("build", "--config", str(config), "--output", str(out))
-    assert result.returncode == 1
-    assert fragment in result.stderr
-    assert "Traceback" not in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert not out.exists()
+    assert_build_refuses(tmp_path, config_text, fragment)
 
 
 # --- fragments -----------------------------------------------------------------------------------

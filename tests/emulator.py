@@ -18,6 +18,8 @@ from typing import Any
 import boto3
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
+import emulator_models
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "scripts"
 REGION = "us-east-1"
@@ -26,9 +28,14 @@ VENV_BIN = Path(sys.executable).parent
 
 
 class Emulator:
-    """One moto server for the test session; `reset()` empties every service between tests."""
+    """One moto server for the test session; `reset()` empties every service between tests.
+
+    The server runs in this process, with moto extended where our templates need it
+    (tests/emulator_models.py: what is modelled and what is not).
+    """
 
     def __init__(self) -> None:
+        emulator_models.install()
         self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
 
     def start(self) -> str:

@@ -119,6 +119,7 @@ class Secret(HarnessModel):
                 exclude_lowercase=bool(generate.get("ExcludeLowercase")),
                 include_space=bool(generate.get("IncludeSpace")),
                 require_each_included_type=bool(generate.get("RequireEachIncludedType", True)))
+            value = json.loads(value)["RandomPassword"]  # moto answers with the API's JSON
             if "SecretStringTemplate" in generate:
                 document = json.loads(generate["SecretStringTemplate"])
                 document[generate["GenerateStringKey"]] = value

@@ -82,6 +82,16 @@ def check_service(deployer: Deployer, physical: str, properties: dict[str, Any])
     assert service["serviceName"] == properties["ServiceName"]
     assert service["status"] == "ACTIVE"
     assert service["desiredCount"] == properties["DesiredCount"]
+    assert len(service["loadBalancers"]) == len(properties.get("LoadBalancers", []))
+    assert len(service["serviceRegistries"]) == len(properties.get("ServiceRegistries", []))
+    expected = properties.get("NetworkConfiguration", {}).get("AwsvpcConfiguration")
+    if expected is None:  # (absent, or AWS::NoValue)
+        assert not service.get("networkConfiguration")
+    else:
+        network = service["networkConfiguration"]["awsvpcConfiguration"]
+        for key in ("Subnets", "SecurityGroups"):  # a literal list, or one list parameter
+            count = len(expected[key]) if isinstance(expected[key], list) else len(network[key[0].lower() + key[1:]])
+            assert len(network[key[0].lower() + key[1:]]) == count > 0
 
 
 def check_task_definition(deployer: Deployer, physical: str, properties: dict[str, Any]) -> None:
@@ -122,6 +132,59 @@ def check_file_system(deployer: Deployer, physical: str, properties: dict[str, A
 def check_database(deployer: Deployer, physical: str, properties: dict[str, Any]) -> None:
     database = deployer.client("rds").describe_db_instances(DBInstanceIdentifier=physical)["DBInstances"][0]
     assert database["Engine"] == properties["Engine"]
+    assert len(database["VpcSecurityGroups"]) == len(properties.get("VPCSecurityGroups", []))
+    assert database["IAMDatabaseAuthenticationEnabled"] is bool(properties.get("EnableIAMDatabaseAuthentication"))
+    if properties.get("ManageMasterUserPassword"):
+        secret = database["MasterUserSecret"]["SecretArn"]
+        assert deployer.client("secretsmanager").describe_secret(SecretId=secret)["ARN"] == secret
+
+
+def check_secret(deployer: Deployer, physical: str, properties: dict[str, Any]) -> None:
+    secrets = deployer.client("secretsmanager")
+    assert secrets.describe_secret(SecretId=physical)["Description"] == properties["Description"]
+    value = secrets.get_secret_value(SecretId=physical)["SecretString"]
+    generate = properties.get("GenerateSecretString", {})
+    if "PasswordLength" in generate and "SecretStringTemplate" not in generate:
+        assert len(value) == generate["PasswordLength"]
+        assert not generate.get("ExcludePunctuation") or value.isalnum()
+
+
+def check_namespace(deployer: Deployer, physical: str, properties: dict[str, Any]) -> None:
+    namespace = deployer.client("servicediscovery").get_namespace(Id=physical)["Namespace"]
+    assert namespace["Name"] == properties["Name"]
+
+
+def check_discovery_service(deployer: Deployer, physical: str, properties: dict[str, Any]) -> None:
+    service = deployer.client("servicediscovery").get_service(Id=physical)["Service"]
+    assert service["Name"] == properties["Name"]
+
+
+def check_scalable_target(deployer: Deployer, physical: str, properties: dict[str, Any]) -> None:
+    resource_id, dimension, namespace = physical.split("|")
+    targets = deployer.client("application-autoscaling").describe_scalable_targets(
+        ServiceNamespace=namespace, ResourceIds=[resource_id], ScalableDimension=dimension)["ScalableTargets"]
+    assert [(target["ScalableDimension"], target["ServiceNamespace"]) for target in targets] == \
+        [(properties["ScalableDimension"], properties["ServiceNamespace"])]
+    assert targets[0]["MinCapacity"] <= targets[0]["MaxCapacity"]
+
+
+def check_scaling_policy(deployer: Deployer, physical: str, properties: dict[str, Any]) -> None:
+    policies = deployer.client("application-autoscaling").describe_scaling_policies(
+        ServiceNamespace=physical.split(":resource/")[1].split("/")[0])["ScalingPolicies"]
+    policy = next(policy for policy in policies if policy["PolicyARN"] == physical)
+    assert policy["PolicyType"] == properties["PolicyType"]
+
+
+def check_access_point(deployer: Deployer, physical: str, properties: dict[str, Any]) -> None:
+    point = deployer.client("efs").describe_access_points(AccessPointId=physical)["AccessPoints"][0]
+    assert point["PosixUser"]["Uid"] == int(properties["PosixUser"]["Uid"])
+    assert point["RootDirectory"]["Path"] == properties["RootDirectory"]["Path"]
+
+
+def check_mount_target(deployer: Deployer, physical: str, properties: dict[str, Any]) -> None:
+    target = deployer.client("efs").describe_mount_targets(MountTargetId=physical)["MountTargets"][0]
+    groups = deployer.client("efs").describe_mount_target_security_groups(MountTargetId=physical)["SecurityGroups"]
+    assert target["LifeCycleState"] == "available" and len(groups) == len(properties["SecurityGroups"])
 
 
 CHECKS = {
@@ -135,6 +198,14 @@ CHECKS = {
     "AWS::ElasticLoadBalancingV2::LoadBalancer": check_load_balancer,
     "AWS::EFS::FileSystem": check_file_system,
     "AWS::RDS::DBInstance": check_database,
+    "AWS::SecretsManager::Secret": check_secret,
+    "AWS::ServiceDiscovery::PrivateDnsNamespace": check_namespace,
+    "AWS::ServiceDiscovery::HttpNamespace": check_namespace,
+    "AWS::ServiceDiscovery::Service": check_discovery_service,
+    "AWS::ApplicationAutoScaling::ScalableTarget": check_scalable_target,
+    "AWS::ApplicationAutoScaling::ScalingPolicy": check_scaling_policy,
+    "AWS::EFS::AccessPoint": check_access_point,
+    "AWS::EFS::MountTarget": check_mount_target,
 }
 INLINE_LIMIT = 51_200
 
@@ -175,13 +246,55 @@ def expected_value(spec: dict[str, Any]) -> str:
     return ",".join(default) if isinstance(default, list) else str(default)
 
 
+def check_roles(deployer: Deployer, stack_name: str, template: dict[str, Any]) -> None:
+    """Each role holds the template's inline policies, without the optional items: with the
+    default parameters each `Fn::If` item of Policies resolves to AWS::NoValue and is dropped."""
+    iam = deployer.client("iam")
+    for logical, resource in deployer.resources(stack_name).items():
+        if resource["ResourceType"] == "AWS::IAM::Role":
+            policies = template["Resources"][logical]["Properties"].get("Policies", [])
+            names = iam.list_role_policies(RoleName=resource["PhysicalResourceId"])["PolicyNames"]
+            assert sorted(names) == sorted(policy["PolicyName"] for policy in policies if "PolicyName" in policy)
+
+
+def check_current_revisions(deployer: Deployer, stack_name: str, template: dict[str, Any], tag: str | None) -> None:
+    """Every service runs its task definition's current revision, which carries `tag`."""
+    resources, ecs = deployer.resources(stack_name), deployer.client("ecs")
+    for logical, spec in template["Resources"].items():
+        if spec["Type"] == "AWS::ECS::Service" and logical in resources:
+            arn = resources[logical]["PhysicalResourceId"]
+            service = ecs.describe_services(cluster=arn.split("/")[1], services=[arn])["services"][0]
+            revision = resources[spec["Properties"]["TaskDefinition"]["Ref"]]["PhysicalResourceId"]
+            assert service["taskDefinition"] == service["deployments"][0]["taskDefinition"] == revision
+            containers = ecs.describe_task_definition(taskDefinition=revision)["taskDefinition"]["containerDefinitions"]
+            assert tag is None or any(container["image"].endswith(f":{tag}") for container in containers)
+
+
+def check_deleted(deployer: Deployer, template: dict[str, Any], before: dict[str, dict[str, Any]]) -> None:
+    """What the stack deleted is gone (ECS keeps clusters and services as INACTIVE); a
+    database with DeletionPolicy Snapshot left its final snapshot."""
+    ecs, secrets, rds = deployer.client("ecs"), deployer.client("secretsmanager"), deployer.client("rds")
+    for logical, resource in before.items():
+        physical, policy = resource["PhysicalResourceId"], template["Resources"][logical].get("DeletionPolicy")
+        if resource["ResourceType"] == "AWS::ECS::Service":
+            assert ecs.describe_services(cluster=physical.split("/")[1], services=[physical])["services"][0][
+                "status"] == "INACTIVE"
+        elif resource["ResourceType"] == "AWS::ECS::Cluster":
+            assert ecs.describe_clusters(clusters=[physical])["clusters"][0]["status"] == "INACTIVE"
+        elif resource["ResourceType"] == "AWS::SecretsManager::Secret" and policy != "Retain":
+            with pytest.raises(secrets.exceptions.ResourceNotFoundException):
+                secrets.describe_secret(SecretId=physical)
+        elif resource["ResourceType"] == "AWS::RDS::DBInstance" and policy == "Snapshot":
+            assert rds.describe_db_snapshots(DBInstanceIdentifier=physical)["DBSnapshots"], f"{logical}: no snapshot"
+
+
 # --- the life of each stack ------------------------------------------------------------------
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_deploy_redeploy_update_url_delete(deployer: Deployer, stack: str) -> None:
     template = template_of(stack)
     name = f"wordpress-{stack}"
-    upload = []
+    upload: list[str] = []
     if (NEWEST / f"{stack}.json").stat().st_size > INLINE_LIMIT:
         deployer.client("s3").create_bucket(Bucket="templates-bucket")
         upload += ["--s3-bucket", "templates-bucket"]
@@ -191,6 +304,8 @@ def test_deploy_redeploy_update_url_delete(deployer: Deployer, stack: str) -> No
     assert f"Stack {name}: CREATE_COMPLETE" in created.stdout
     assert "Executing deploy-" in created.stdout
     check_deployed(deployer, name, template)
+    check_roles(deployer, name, template)
+    check_current_revisions(deployer, name, template, None)
     vpc, subnets = deployer.default_network()
     stated = deployer.parameters(name)
     assert set(stated) == set(template["Parameters"]), "every parameter gets an explicit value"
@@ -213,6 +328,8 @@ def test_deploy_redeploy_update_url_delete(deployer: Deployer, stack: str) -> No
     after = deployer.parameters(name)
     assert after[key] == value
     assert {k: v for k, v in after.items() if k != key} == {k: v for k, v in stated.items() if k != key}
+    check_deployed(deployer, name, template)
+    check_current_revisions(deployer, name, template, value if key == "ImageTag" else None)
 
     types = {spec["Type"] for spec in template["Resources"].values()}
     if "AWS::ElasticLoadBalancingV2::LoadBalancer" in types:
@@ -232,13 +349,15 @@ def test_deploy_redeploy_update_url_delete(deployer: Deployer, stack: str) -> No
     physical = {logical: deployer.resources(name)[logical]["PhysicalResourceId"] for logical in retained}
     groups = {logical: resource["PhysicalResourceId"] for logical, resource in deployer.resources(name).items()
               if resource["ResourceType"] == "AWS::AutoScaling::AutoScalingGroup"}
+    before = deployer.resources(name)
     deleted = deployer.ok("delete.sh", stack, "--yes")
     assert f"Stack {name} deleted." in deleted.stdout
     assert deployer.stack(name) is None
+    check_deleted(deployer, template, before)
     for logical, spec in retained.items():
         CHECKS[spec["Type"]](deployer, physical[logical], spec["Properties"])
         assert physical[logical] in deleted.stdout.split("DeletionPolicy", 1)[1]
-    for logical, group in groups.items():  # (moto leaves ECS clusters and services behind)
+    for logical, group in groups.items():
         assert deployer.client("autoscaling").describe_auto_scaling_groups(
             AutoScalingGroupNames=[group])["AutoScalingGroups"] == [], f"{logical} was not deleted"
 

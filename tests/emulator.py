@@ -163,9 +163,7 @@ class Deployer:
         """Start the stack's service task the way ECS would, and return the address it gets.
 
         moto creates services but never runs their tasks or registers instances with the
-        cluster (there is no ECS agent), and its CloudFormation drops a task definition's
-        NetworkMode and a service's NetworkConfiguration. The test plays ECS from the
-        template: under bridge it registers the Auto Scaling group's instance and runs the
+        cluster (there is no ECS agent). The test plays ECS from the template: under bridge it registers the Auto Scaling group's instance and runs the
         task there; under awsvpc it runs the task in the stack's subnets and security group
         and gives the task's network interface a public address.
         """
@@ -211,8 +209,8 @@ class Deployer:
         moto adds up container-level memory to place a task and fails on a container with
         none (ECS accepts task-level memory alone): the revision shares the task's memory out
         as each container's memoryReservation. It takes the template's network mode and
-        compatibilities (which moto's CloudFormation drops) and leaves out `secrets`, which
-        moto keeps without their source since it does not create the secrets.
+        compatibilities and leaves out `secrets`, which nothing would resolve (no task
+        starts in the emulator).
         """
         containers = definition["containerDefinitions"]
         share = int(task_spec.get("Memory") or definition["memory"]) // len(containers)

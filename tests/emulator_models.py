@@ -40,8 +40,10 @@ from moto.core.common_models import CloudFormationModel
 from moto.ecs import models as ecs_models
 from moto.efs import models as efs_models
 from moto.elbv2 import models as elbv2_models
+from moto.iam import models as iam_models
 from moto.secretsmanager.models import secretsmanager_backends
 from moto.servicediscovery.models import servicediscovery_backends
+from moto.utilities.utils import get_partition
 
 
 class HarnessMeta(InstanceTrackerMeta):
@@ -245,6 +247,24 @@ def missing_attribute(self: Any, attribute_name: str) -> Any:
     return getters[attribute_name](self)
 
 
+_moto_update_role = iam_models.Role.update_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+
+def update_role(cls: type, original_resource: Any, new_resource_name: str, cloudformation_json: Any,
+                account_id: str, region_name: str) -> Any:
+    """moto's role update, with the trust policy and the inline policies brought up to date."""
+    role = _moto_update_role(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name)
+    properties = cloudformation_json["Properties"]
+    backend = iam_models.iam_backends[account_id][get_partition(region_name)]
+    backend.update_assume_role_policy(role.name, json.dumps(properties["AssumeRolePolicyDocument"]))
+    wanted = {policy["PolicyName"]: policy["PolicyDocument"] for policy in properties.get("Policies", [])}
+    for name in set(backend.list_role_policies(role.name)) - set(wanted):
+        backend.delete_role_policy(role.name, name)
+    for name, document in wanted.items():
+        backend.put_role_policy(role.name, name, json.dumps(document))
+    return role
+
+
 def harness_models(base: type = HarnessModel) -> list[type[CloudFormationModel]]:
     """Every model class of the harness (moto lists only direct subclasses of its base)."""
     found: list[type[CloudFormationModel]] = []
@@ -269,6 +289,7 @@ def install() -> None:
     emulator_parsing.install()
     emulator_ecs.install()
     emulator_storage.install()
+    iam_models.Role.update_from_cloudformation_json = classmethod(update_role)  # type: ignore[assignment]
     for model, getters in MISSING_ATTRIBUTES.items():
         model.get_cfn_attribute = missing_attribute  # type: ignore[attr-defined]
         model.has_cfn_attr = classmethod(lambda cls, attr, names=tuple(getters): attr in names)  # type: ignore

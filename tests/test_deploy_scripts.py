@@ -496,19 +496,95 @@ def test_removing_a_stateful_resource_warns_and_asks_on_a_terminal(deployer: Dep
     assert removed not in deployer.resources("wordpress-ecr")
 
 
-def test_url_of_a_load_balanced_stack_is_the_balancer(deployer: Deployer, tmp_path: Path) -> None:
-    """A stack with a load balancer answers at its DNS name (the emulator cannot create the
-    ecs-services stacks, so a minimal template of its own stands in)."""
-    env = deployer.env(ECS_TEMPLATES_DIR=str(own_templates(tmp_path, "web", {
+def service_connect_template() -> dict[str, Any]:
+    """A database service reached by name through Service Connect, in the cluster's namespace
+    (a name the cluster creates), with the discovery name and the port name as parameters."""
+    return {
         "Parameters": {"VpcId": {"Type": "AWS::EC2::VPC::Id"},
-                       "SubnetIds": {"Type": "List<AWS::EC2::Subnet::Id>"}},
-        "Resources": {"Balancer": {"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
-                                   "Properties": {"Scheme": "internet-facing", "Subnets": {"Ref": "SubnetIds"}}}},
+                       "SubnetIds": {"Type": "List<AWS::EC2::Subnet::Id>"},
+                       "DiscoveryName": {"Type": "String", "Default": "db"},
+                       "PortName": {"Type": "String", "Default": "mysql"}},
+        "Resources": {
+            "Cluster": {"Type": "AWS::ECS::Cluster", "Properties": {
+                "ClusterName": "shop", "ServiceConnectDefaults": {"Namespace": "shop"}}},
+            "Database": {"Type": "AWS::ECS::TaskDefinition", "Properties": {
+                "Family": "db", "NetworkMode": "awsvpc", "RequiresCompatibilities": ["FARGATE"],
+                "Cpu": "256", "Memory": "512",
+                "ContainerDefinitions": [{"Name": "db", "Image": "mariadb:11", "Essential": True,
+                                          "PortMappings": [{"Name": "mysql", "ContainerPort": 3306}]}]}},
+            "Group": {"Type": "AWS::EC2::SecurityGroup", "Properties": {
+                "GroupDescription": "db", "VpcId": {"Ref": "VpcId"}}},
+            "DatabaseService": {"Type": "AWS::ECS::Service", "Properties": {
+                "ServiceName": "db", "Cluster": {"Ref": "Cluster"}, "TaskDefinition": {"Ref": "Database"},
+                "DesiredCount": 1, "LaunchType": "FARGATE",
+                "NetworkConfiguration": {"AwsvpcConfiguration": {
+                    "Subnets": {"Ref": "SubnetIds"}, "SecurityGroups": [{"Ref": "Group"}]}},
+                "ServiceConnectConfiguration": {"Enabled": True, "Services": [{
+                    "PortName": {"Ref": "PortName"}, "DiscoveryName": {"Ref": "DiscoveryName"},
+                    "ClientAliases": [{"Port": 3306, "DnsName": {"Ref": "DiscoveryName"}}]}]}}},
+        },
+    }
+
+
+def test_service_connect_names_in_the_cluster_namespace(deployer: Deployer, tmp_path: Path) -> None:
+    env = deployer.env(ECS_TEMPLATES_DIR=str(own_templates(tmp_path, "connect", service_connect_template())))
+    refused = deployer.run("deploy.sh", "connect", "--param", "PortName=sql", env=env)
+    assert refused.returncode == 1
+    assert "Service Connect port name sql is not a port mapping name" in refused.stderr
+    assert deployer.live_stacks() == []
+
+    deployer.ok("deploy.sh", "connect", env=env)
+    discovery, ecs = deployer.client("servicediscovery"), deployer.client("ecs")
+    namespace = next(item for item in discovery.list_namespaces()["Namespaces"] if item["Name"] == "shop")
+    assert namespace["Type"] == "HTTP"
+    cluster = ecs.describe_clusters(clusters=["shop"])["clusters"][0]
+    assert cluster["serviceConnectDefaults"]["namespace"] == namespace["Arn"]
+
+    def connected() -> tuple[dict[str, Any], list[str]]:
+        deployment = ecs.describe_services(cluster="shop", services=["db"])["services"][0]["deployments"][0]
+        names = sorted(service["Name"] for service in discovery.list_services()["Services"])
+        return deployment, names
+
+    deployment, names = connected()
+    assert deployment["serviceConnectConfiguration"]["namespace"] == namespace["Arn"]
+    assert deployment["serviceConnectConfiguration"]["services"][0]["clientAliases"] == [{"port": 3306, "dnsName": "db"}]
+    assert [resource["discoveryName"] for resource in deployment["serviceConnectResources"]] == ["db"] == names
+
+    deployer.ok("deploy.sh", "connect", "--param", "DiscoveryName=database", env=env)
+    deployment, names = connected()
+    assert [resource["discoveryName"] for resource in deployment["serviceConnectResources"]] == ["database"] == names
+
+    deployer.ok("delete.sh", "connect", "--yes", env=env)
+    assert connected()[1] == []
+    assert ecs.describe_services(cluster="shop", services=["db"])["services"][0]["status"] == "INACTIVE"
+
+
+def test_optional_list_items_follow_their_condition(deployer: Deployer, tmp_path: Path) -> None:
+    """`Fn::If` with AWS::NoValue in a list: the item is there when its condition holds, gone
+    when it does not, and an update moves between the two."""
+    optional = {"PolicyName": "decrypt", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": {"Ref": "KeyArn"}}]}}
+    always = {"PolicyName": "logs", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}]}}
+    env = deployer.env(ECS_TEMPLATES_DIR=str(own_templates(tmp_path, "role", {
+        "Parameters": {"KeyArn": {"Type": "String", "Default": ""}},
+        "Conditions": {"HasKey": {"Fn::Not": [{"Fn::Equals": [{"Ref": "KeyArn"}, ""]}]}},
+        "Resources": {"Role": {"Type": "AWS::IAM::Role", "Properties": {
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+            "Policies": [always, {"Fn::If": ["HasKey", optional, {"Ref": "AWS::NoValue"}]}]}}},
     })))
-    deployer.ok("deploy.sh", "web", env=env)
-    balancer = deployer.resources("wordpress-web")["Balancer"]["PhysicalResourceId"]
-    dns = deployer.client("elbv2").describe_load_balancers(LoadBalancerArns=[balancer])["LoadBalancers"][0]["DNSName"]
-    assert deployer.ok("url.sh", "web", env=env).stdout == f"http://{dns}/\n"
+    iam = deployer.client("iam")
+
+    def policies() -> list[str]:
+        role = deployer.resources("wordpress-role")["Role"]["PhysicalResourceId"]
+        return sorted(iam.list_role_policies(RoleName=role)["PolicyNames"])
+
+    deployer.ok("deploy.sh", "role", env=env)
+    assert policies() == ["logs"]
+    key = deployer.client("kms").create_key()["KeyMetadata"]["Arn"]
+    deployer.ok("deploy.sh", "role", "--param", f"KeyArn={key}", env=env)
+    assert policies() == ["decrypt", "logs"]
 
 
 def test_make_targets_pass_region_prefix_and_parameters(deployer: Deployer) -> None:

@@ -29,7 +29,6 @@ from moto.ecs import models as ecs_models
 from moto.ecs.exceptions import InvalidParameterException
 from moto.servicediscovery.models import servicediscovery_backends
 
-from emulator_models import HarnessModel
 
 ECS = ecs_models.ecs_backends
 
@@ -213,63 +212,6 @@ def service_attribute(self: ecs_models.Service, attribute_name: str) -> str:
 
 
 _moto_service_attribute = ecs_models.Service.get_cfn_attribute
-
-
-# --- capacity providers ------------------------------------------------------------------------
-
-def providers_exist(account_id: str, region_name: str, names: list[str]) -> None:
-    known = set(ECS[account_id][region_name].capacity_providers) | {"FARGATE", "FARGATE_SPOT"}
-    unknown = [name for name in names if name.split("/")[-1] not in known]
-    if unknown:
-        raise InvalidParameterException(f"capacity providers {unknown} do not exist")
-
-
-class ClusterCapacityProviderAssociations(HarnessModel):
-    TYPE = "AWS::ECS::ClusterCapacityProviderAssociations"
-
-    @classmethod
-    def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: Any,  # type: ignore[override]
-                                        account_id: str, region_name: str, **kwargs: Any) -> HarnessModel:
-        properties = cloudformation_json["Properties"]
-        providers_exist(account_id, region_name, properties["CapacityProviders"])
-        cluster = ECS[account_id][region_name].put_cluster_capacity_providers(
-            properties["Cluster"], properties["CapacityProviders"],
-            camel(properties["DefaultCapacityProviderStrategy"]))
-        return cls(cluster.name, {}, {})
-
-    @classmethod
-    def update_from_cloudformation_json(cls, original_resource: Any, new_resource_name: str,  # type: ignore[override]
-                                        cloudformation_json: Any, account_id: str, region_name: str) -> Any:
-        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
-
-    def delete(self, account_id: str, region_name: str) -> None:
-        ECS[account_id][region_name].put_cluster_capacity_providers(self.physical_id, [], [])
-
-
-class CapacityProvider(HarnessModel):
-    TYPE, NAME_PROPERTY = "AWS::ECS::CapacityProvider", "Name"
-
-    @classmethod
-    def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: Any,  # type: ignore[override]
-                                        account_id: str, region_name: str, **kwargs: Any) -> HarnessModel:
-        properties = cloudformation_json["Properties"]
-        provider = ECS[account_id][region_name].create_capacity_provider(
-            resource_name, camel(properties["AutoScalingGroupProvider"]), camel(properties.get("Tags")))
-        return cls(provider.name, {}, {})
-
-    @classmethod
-    def update_from_cloudformation_json(cls, original_resource: Any, new_resource_name: str,  # type: ignore[override]
-                                        cloudformation_json: Any, account_id: str, region_name: str) -> Any:
-        if new_resource_name != original_resource.physical_id:
-            return super().update_from_cloudformation_json(
-                original_resource, new_resource_name, cloudformation_json, account_id, region_name)
-        asg = camel(cloudformation_json["Properties"]["AutoScalingGroupProvider"])
-        asg.pop("autoScalingGroupArn", None)  # cannot change in place
-        ECS[account_id][region_name].update_capacity_provider(original_resource.physical_id, asg)
-        return original_resource
-
-    def delete(self, account_id: str, region_name: str) -> None:
-        ECS[account_id][region_name].delete_capacity_provider(self.physical_id)
 
 
 def install() -> None:

@@ -1,18 +1,19 @@
 """CloudFormation models that moto lacks, registered over moto's own service backends.
 
 `install()` runs when the emulator starts (tests/emulator.py). It applies the parsing
-corrections of tests/emulator_parsing.py and the ECS models of tests/emulator_ecs.py, and
-registers the resource types below, each creating, updating and deleting through the moto
-backend of its service, so that the stack's resources are visible through the service APIs:
+corrections of tests/emulator_parsing.py (AWS::NoValue list items, updates that reach
+dependent resources, resources moto cannot update, RDS final snapshots), the ECS models of
+tests/emulator_ecs.py (clusters, task definitions, services with Service Connect, capacity
+providers), Application Auto Scaling (tests/emulator_scaling.py) and RDS / EFS
+(tests/emulator_storage.py), and registers here, each creating, updating and deleting through
+the moto backend of its service so that the results are visible through the service APIs:
 
-- AWS::SecretsManager::Secret (GenerateSecretString or SecretString; Ref is the ARN)
+- AWS::SecretsManager::Secret (GenerateSecretString or SecretString; Ref is the ARN);
 - AWS::ServiceDiscovery::PrivateDnsNamespace, ::HttpNamespace, ::Service (Ref is the Id;
-  GetAtt Id, Arn, and HostedZoneId / Name)
-- AWS::ApplicationAutoScaling::ScalableTarget, ::ScalingPolicy
-- AWS::RDS::DBInstance, corrected: ManageMasterUserPassword creates the managed secret
-  (GetAtt MasterUserSecret.SecretArn), VPCSecurityGroups, DeletionProtection,
-  EnableIAMDatabaseAuthentication, MaxAllocatedStorage, EnableCloudwatchLogsExports and
-  DBSnapshotIdentifier (restore) are kept.
+  GetAtt Id, Arn, and HostedZoneId / Name);
+- (in tests/emulator_corrections.py) the `Fn::GetAtt`s that moto's EFS, ELBv2 and ECS
+  task-definition models lack, and IAM role updates that bring the trust policy and the
+  inline policies up to date.
 
 What stays unmodelled (moto keeps it as data, or not at all; nothing runs):
 - no task runs: ECS keeps services and their configuration but starts no task, registers no
@@ -25,25 +26,25 @@ What stays unmodelled (moto keeps it as data, or not at all; nothing runs):
   final snapshot of DeletionPolicy Snapshot is named `<instance>-final-snapshot`
   (CloudFormation's name differs);
 - EFS mount targets and access points are moto's own (no NFS behind them);
-- update replacement rules: a changed property updates in place, except a new name.
+- replacement rules: a changed property updates in place unless it changes a name (or a
+  scaling policy's target, or a namespace's VPC);
+- a log group update keeps the group and its old retention;
+- what moto's CloudFormation itself leaves out (outputs after a change-set deploy, resource
+  changes in an update's change set, failed states, parameter validation) is listed in the
+  README ("Against a local emulator, and what it does not model").
 """
 from __future__ import annotations
 
 import functools
 import json
-from typing import Any, Callable
+from typing import Any
 
 from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.core.base_backend import InstanceTrackerMeta
 from moto.core.common_models import CloudFormationModel
-from moto.ecs import models as ecs_models
-from moto.efs import models as efs_models
-from moto.elbv2 import models as elbv2_models
-from moto.iam import models as iam_models
 from moto.secretsmanager.models import secretsmanager_backends
 from moto.servicediscovery.models import servicediscovery_backends
-from moto.utilities.utils import get_partition
 
 
 class HarnessMeta(InstanceTrackerMeta):
@@ -222,49 +223,6 @@ class DiscoveryService(HarnessModel):
         servicediscovery_backends[account_id][region_name].delete_service(self.physical_id)
 
 
-# moto models that have no Fn::GetAtt (the names are each type's "Return values" in
-# https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html)
-MISSING_ATTRIBUTES: dict[type, dict[str, Callable[[Any], Any]]] = {
-    efs_models.AccessPoint: {"Arn": lambda model: model.access_point_arn,
-                             "AccessPointId": lambda model: model.access_point_id},
-    efs_models.FileSystem: {"Arn": lambda model: model.file_system_arn,
-                            "FileSystemId": lambda model: model.file_system_id},
-    efs_models.MountTarget: {"Id": lambda model: model.mount_target_id,
-                             "IpAddress": lambda model: model.ip_address},
-    elbv2_models.FakeTargetGroup: {"TargetGroupArn": lambda model: model.arn,
-                                   "TargetGroupName": lambda model: model.name,
-                                   "TargetGroupFullName": lambda model: model.arn.split(":")[-1],
-                                   "LoadBalancerArns": lambda model: list(model.load_balancer_arns)},
-    elbv2_models.FakeListener: {"ListenerArn": lambda model: model.arn},
-    ecs_models.TaskDefinition: {"TaskDefinitionArn": lambda model: model.arn},
-}
-
-
-def missing_attribute(self: Any, attribute_name: str) -> Any:
-    getters = MISSING_ATTRIBUTES[type(self)]
-    if attribute_name not in getters:
-        raise UnformattedGetAttTemplateException()
-    return getters[attribute_name](self)
-
-
-_moto_update_role = iam_models.Role.update_from_cloudformation_json.__func__  # type: ignore[attr-defined]
-
-
-def update_role(cls: type, original_resource: Any, new_resource_name: str, cloudformation_json: Any,
-                account_id: str, region_name: str) -> Any:
-    """moto's role update, with the trust policy and the inline policies brought up to date."""
-    role = _moto_update_role(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name)
-    properties = cloudformation_json["Properties"]
-    backend = iam_models.iam_backends[account_id][get_partition(region_name)]
-    backend.update_assume_role_policy(role.name, json.dumps(properties["AssumeRolePolicyDocument"]))
-    wanted = {policy["PolicyName"]: policy["PolicyDocument"] for policy in properties.get("Policies", [])}
-    for name in set(backend.list_role_policies(role.name)) - set(wanted):
-        backend.delete_role_policy(role.name, name)
-    for name, document in wanted.items():
-        backend.put_role_policy(role.name, name, json.dumps(document))
-    return role
-
-
 def harness_models(base: type = HarnessModel) -> list[type[CloudFormationModel]]:
     """Every model class of the harness (moto lists only direct subclasses of its base)."""
     found: list[type[CloudFormationModel]] = []
@@ -279,6 +237,7 @@ def model_list() -> list[type[CloudFormationModel]]:
 
 def install() -> None:
     """Apply the corrections and register the models in this process (once is enough)."""
+    import emulator_corrections
     import emulator_ecs
     import emulator_parsing
     import emulator_storage
@@ -289,10 +248,7 @@ def install() -> None:
     emulator_parsing.install()
     emulator_ecs.install()
     emulator_storage.install()
-    iam_models.Role.update_from_cloudformation_json = classmethod(update_role)  # type: ignore[assignment]
-    for model, getters in MISSING_ATTRIBUTES.items():
-        model.get_cfn_attribute = missing_attribute  # type: ignore[attr-defined]
-        model.has_cfn_attr = classmethod(lambda cls, attr, names=tuple(getters): attr in names)  # type: ignore
+    emulator_corrections.install()
     parsing.get_model_list = functools.lru_cache(model_list)
     parsing.get_model_map.cache_clear()
     parsing.get_name_type_map.cache_clear()

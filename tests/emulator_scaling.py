@@ -1,17 +1,22 @@
-"""Application Auto Scaling as CloudFormation models over moto's applicationautoscaling backend.
+"""Scaling: Application Auto Scaling and ECS capacity providers, as CloudFormation models
+over moto's applicationautoscaling and ecs backends.
 
 A ScalableTarget's Ref is CloudFormation's generated id, `ResourceId|ScalableDimension|
 ServiceNamespace` (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationautoscaling-scalabletarget.html#aws-resource-applicationautoscaling-scalabletarget-return-values);
 a ScalingPolicy names its target by that id (ScalingTargetId) or by the three properties,
 and its Ref is the policy's ARN. moto checks, as AWS does, that the ECS service of an
-`ecs` target exists.
+`ecs` target exists. A capacity provider association checks, as ECS does, that each
+provider is FARGATE, FARGATE_SPOT or one the account has.
 """
 from __future__ import annotations
 
 from typing import Any
 
 from moto.applicationautoscaling.models import applicationautoscaling_backends
+from moto.ecs.exceptions import InvalidParameterException
+from moto.ecs.models import ecs_backends as ECS
 
+from emulator_ecs import camel
 from emulator_models import HarnessModel
 
 
@@ -81,3 +86,60 @@ class ScalingPolicy(HarnessModel):
         namespace, resource_id, dimension = self.state["key"]
         applicationautoscaling_backends[account_id][region_name].delete_scaling_policy(
             self.state["name"], namespace, resource_id, dimension)
+
+
+# --- capacity providers ------------------------------------------------------------------------
+
+def providers_exist(account_id: str, region_name: str, names: list[str]) -> None:
+    known = set(ECS[account_id][region_name].capacity_providers) | {"FARGATE", "FARGATE_SPOT"}
+    unknown = [name for name in names if name.split("/")[-1] not in known]
+    if unknown:
+        raise InvalidParameterException(f"capacity providers {unknown} do not exist")
+
+
+class ClusterCapacityProviderAssociations(HarnessModel):
+    TYPE = "AWS::ECS::ClusterCapacityProviderAssociations"
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: Any,  # type: ignore[override]
+                                        account_id: str, region_name: str, **kwargs: Any) -> HarnessModel:
+        properties = cloudformation_json["Properties"]
+        providers_exist(account_id, region_name, properties["CapacityProviders"])
+        cluster = ECS[account_id][region_name].put_cluster_capacity_providers(
+            properties["Cluster"], properties["CapacityProviders"],
+            camel(properties["DefaultCapacityProviderStrategy"]))
+        return cls(cluster.name, {}, {})
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource: Any, new_resource_name: str,  # type: ignore[override]
+                                        cloudformation_json: Any, account_id: str, region_name: str) -> Any:
+        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        ECS[account_id][region_name].put_cluster_capacity_providers(self.physical_id, [], [])
+
+
+class CapacityProvider(HarnessModel):
+    TYPE, NAME_PROPERTY = "AWS::ECS::CapacityProvider", "Name"
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: Any,  # type: ignore[override]
+                                        account_id: str, region_name: str, **kwargs: Any) -> HarnessModel:
+        properties = cloudformation_json["Properties"]
+        provider = ECS[account_id][region_name].create_capacity_provider(
+            resource_name, camel(properties["AutoScalingGroupProvider"]), camel(properties.get("Tags")))
+        return cls(provider.name, {}, {})
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource: Any, new_resource_name: str,  # type: ignore[override]
+                                        cloudformation_json: Any, account_id: str, region_name: str) -> Any:
+        if new_resource_name != original_resource.physical_id:
+            return super().update_from_cloudformation_json(
+                original_resource, new_resource_name, cloudformation_json, account_id, region_name)
+        asg = camel(cloudformation_json["Properties"]["AutoScalingGroupProvider"])
+        asg.pop("autoScalingGroupArn", None)  # cannot change in place
+        ECS[account_id][region_name].update_capacity_provider(original_resource.physical_id, asg)
+        return original_resource
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        ECS[account_id][region_name].delete_capacity_provider(self.physical_id)

@@ -227,8 +227,8 @@ def parameter_to_change(template: dict[str, Any]) -> tuple[str, str]:
     """A parameter and a valid value other than its default, for the update step.
 
     The image tag when the stack has one (it touches only the task definition), else the
-    first with allowed values; not the log retention: moto drops a log group from the
-    stack when an update changes its retention.
+    first with allowed values; not the log retention: the emulator keeps a log group's
+    old retention on an update.
     """
     parameters = template["Parameters"]
     if "ImageTag" in parameters:

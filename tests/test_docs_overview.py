@@ -127,3 +127,13 @@ def test_architecture_markdown_is_deterministic(default_templates):
     first = architecture_markdown(build_overview("f", template), build_diagram("f", template))
     assert first == architecture_markdown(build_overview("f", template), build_diagram("f", template))
 
+
+
+def test_a_network_load_balancer_path_carries_the_target_groups_protocol():
+    template = services_template(2)
+    template["Resources"]["Balancer"]["Properties"]["Type"] = "network"
+    template["Resources"]["Targets"]["Properties"]["Protocol"] = "TCP"
+    template["Resources"]["Listener"]["Properties"].update(Protocol="TCP", Port=5432)
+    edges = mermaid.edges(to_mermaid(build_overview("shop", template)))
+    gateway = container_node_id("GatewayTask", "gateway")
+    assert {(INTERNET, "==>", "TCP 5432", "Balancer"), ("Balancer", "==>", "TCP 8000", gateway)} <= edges

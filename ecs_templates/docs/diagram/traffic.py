@@ -88,10 +88,11 @@ def traffic_edges(template: Template) -> list[Edge]:
             for binding in service_props.get("LoadBalancers", []):
                 container = resolve(template, binding.get("ContainerName"))
                 port = resolve(template, binding.get("ContainerPort"))
+                protocol = _target_protocol(template, binding.get("TargetGroupArn"))
                 for balancer in _balancers_of(template, binding.get("TargetGroupArn"), balancers, listeners):
                     if container in by_name:
                         edges.append(Edge(balancer, container_node_id(task_name, container), "traffic",
-                                          f"HTTP {port}"))
+                                          f"{protocol} {port}"))
             continue
         public_ip = network_mode != "awsvpc" or resolve(
             template, service_props.get("NetworkConfiguration", {}).get("AwsvpcConfiguration", {})
@@ -107,6 +108,15 @@ def traffic_edges(template: Template) -> list[Edge]:
                 edges.append(Edge(entry, container_node_id(task_name, container_name), "traffic", label))
     edges.extend(_backend_edges(template, tasks))
     return list(dict.fromkeys(edges))
+
+
+def _target_protocol(template: Template, target_group: Any) -> str:
+    """The target group's protocol (HTTP behind an ALB; TCP, UDP or TLS behind an NLB)."""
+    groups = of_type(template, "AWS::ElasticLoadBalancingV2::TargetGroup")
+    for name in references(target_group):
+        if name in groups:
+            return str(resolve(template, properties(groups[name]).get("Protocol")) or "HTTP")
+    return "HTTP"
 
 
 def _balancers_of(template: Template, target_group: Any, balancers: Mapping[str, Any],

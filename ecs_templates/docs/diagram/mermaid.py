@@ -57,11 +57,13 @@ def to_markdown(diagram: Diagram, heading: str = "##") -> str:
 OVERVIEW_CAPTION = ("Overview: the traffic path (thick arrows), left to right. Each service's box holds its "
                     "containers and counts the roles, policies, secrets, log groups and security groups folded "
                     "into it; databases and file systems are cylinders.")
+INVENTORY_CAPTION = "Overview: what the stack creates, by resource type (it runs no service)."
 FULL_CAPTION = "Thick arrows: the traffic path; dotted: references (Ref, GetAtt, Sub) and DependsOn."
 
 
 def architecture_markdown(overview: Diagram, full: Diagram) -> str:
     """The overview, then the full reference diagram folded in <details> (GitHub draws both)."""
-    return (f"{OVERVIEW_CAPTION}\n\n```mermaid\n{to_mermaid(overview)}```\n\n"
+    caption = OVERVIEW_CAPTION if overview.clusters or overview.edges else INVENTORY_CAPTION
+    return (f"{caption}\n\n```mermaid\n{to_mermaid(overview)}```\n\n"
             f"<details><summary>Full diagram: every resource and reference</summary>\n\n"
             f"{FULL_CAPTION}\n\n```mermaid\n{to_mermaid(full)}```\n\n</details>\n")

@@ -18,6 +18,8 @@ from typing import Any
 import boto3
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
+import emulator_import  # noqa: F401  (moto extensions: IMPORT change sets, RetainExceptOnCreate)
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "scripts"
 REGION = "us-east-1"

@@ -20,7 +20,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping, NoReturn, Sequence
 
-import template_values  # scripts/lib/, beside this file (sys.path[0])
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # also when loaded by path, as the tests do
+import template_values  # noqa: E402  (scripts/lib/, beside this file)
 
 STATEFUL_TYPES = frozenset({
     "AWS::DynamoDB::Table",

@@ -238,7 +238,7 @@ def test_deploy_redeploy_update_url_delete(deployer: Deployer, stack: str) -> No
     assert f"Stack {name}: CREATE_COMPLETE" in created.stdout
     assert "Executing deploy-" in created.stdout
     check_deployed(deployer, name, template)
-    vpc, subnets = deployer.default_network()
+    vpc, subnets = deployer.default_network(template["Parameters"].get("InstanceType", {}).get("Default"))
     stated = deployer.parameters(name)
     assert set(stated) == set(template["Parameters"]), "every parameter gets an explicit value"
     for key, spec in template["Parameters"].items():
@@ -449,7 +449,7 @@ def test_make_targets_pass_region_prefix_and_parameters(deployer: Deployer) -> N
          "PARAMS=ImageTagMutability=IMMUTABLE", "YES=1"],
         cwd=ROOT, env=deployer.env(), stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert deployer.parameters("made-ecr") == {"ImageTagMutability": "IMMUTABLE"}
+    assert deployer.parameters("made-ecr") == {"ImageTagMutability": "IMMUTABLE", "RepositoryNamePrefix": "made/"}
     url = subprocess.run(["make", "--no-print-directory", "url", "PREFIX=made"], cwd=ROOT, env=deployer.env(),
                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600)
     assert url.returncode != 0

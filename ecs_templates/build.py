@@ -43,8 +43,8 @@ def build_files(config: Config, *, validate: bool = True, validator: Validator |
                       "status": "passed" if not findings else "failed"}
     else:
         validation = {"tool": "cfn-lint", "status": "skipped (--no-lint)"}
-    warnings = [f"{name} is {len(files[name]):,} bytes, over the 51,200-byte inline limit of "
-                "CloudFormation: deploy it through an S3 bucket (scripts/deploy.sh --s3-bucket)"
+    warnings = [f"{name} is over CloudFormation's 51,200-byte inline limit even minified: deploy it "
+                "through an S3 bucket (scripts/deploy.sh --s3-bucket)"
                 for name in oversized(files)]
     files[MANIFEST] = manifest(files, validation)
     return BuildOutput(files, findings, warnings)

@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed-stamp
 CHECKOV_VENV := .venv-checkov
 CHECKOV := $(CHECKOV_VENV)/bin/checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-stamp
+# Mermaid's own parser (Node), which the tests run over every generated diagram.
+NODE_STAMP := node_modules/.installed-stamp
 PYTEST_ARGS ?=
 # Variables of the deploy targets (scripts/); `make help` lists the lines starting with "#>".
 #> REGION=us-east-1     AWS region (default: the AWS CLI's: AWS_REGION, the profile's)
@@ -30,7 +32,7 @@ DEPLOY_FLAGS = $(AWS_FLAGS) $(foreach p,$(PARAMS),--param $(p)) $(if $(PARAMS_FI
 SCRIPT_ENV = PATH="$$PATH:$(abspath $(BIN))"
 
 .DEFAULT_GOAL := help
-.PHONY: help templates lint security test bench clean deploy-ecr push-images deploy-ec2 deploy-fargate url destroy
+.PHONY: help templates lint security test test-fast bench clean deploy-ecr push-images deploy-ec2 deploy-fargate url destroy
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -47,6 +49,10 @@ $(CHECKOV_STAMP): constraints-checkov.txt
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c constraints-checkov.txt checkov
 	touch $@
 
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 templates: $(STAMP) ## build every stack into templates/v<version>/, validated with cfn-lint
 	$(BIN)/ecs-templates build
 
@@ -56,8 +62,11 @@ lint: $(STAMP) ## cfn-lint the newest templates/v<version>/ (informational rules
 security: $(STAMP) $(CHECKOV_STAMP) ## security gate: checkov + own rules over the newest templates/v<version>/
 	CHECKOV=$(CHECKOV) $(BIN)/ecs-templates scan
 
-test: $(STAMP) $(CHECKOV_STAMP) ## run the whole test suite (the security gate included)
+test: $(STAMP) $(CHECKOV_STAMP) $(NODE_STAMP) ## run the whole test suite (the security gate included)
 	CHECKOV=$(abspath $(CHECKOV)) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP) $(NODE_STAMP) ## the edit loop: the suite without the emulator and checkov tests
+	$(BIN)/python -m pytest -m "not emulator and not checkov" $(PYTEST_ARGS)
 
 bench: $(STAMP) ## measure generation and validation speed
 	$(BIN)/python bench/bench.py
@@ -81,5 +90,5 @@ destroy: ## delete STACK (default: every deployed stack, ecr last) after drainin
 	$(SCRIPT_ENV) scripts/delete.sh $(or $(STACK),--all) $(AWS_FLAGS) $(if $(YES),--yes)
 
 clean: ## remove the virtual environment and caches (keeps templates/)
-	rm -rf $(VENV) $(CHECKOV_VENV) build dist *.egg-info .pytest_cache .bench
+	rm -rf $(VENV) $(CHECKOV_VENV) node_modules build dist *.egg-info .pytest_cache .bench
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

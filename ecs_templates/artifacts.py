@@ -89,9 +89,15 @@ def is_released(version: str) -> bool:
 
 
 def oversized(files: Mapping[str, bytes]) -> list[str]:
-    """Templates too large to pass inline to CloudFormation."""
+    """JSON templates too large to pass inline to CloudFormation even minified, as deploy.sh sends them.
+
+    The console uploads a template file to S3 itself, so only the inline body has this limit.
+    """
+    import json
+
     return sorted(name for name, content in files.items()
-                  if name != MANIFEST and not name.endswith(".md") and len(content) > INLINE_TEMPLATE_LIMIT)
+                  if name != MANIFEST and name.endswith(".json")
+                  and len(json.dumps(json.loads(content), separators=(",", ":")).encode()) > INLINE_TEMPLATE_LIMIT)
 
 
 def check_output_root(output: Path) -> None:

@@ -9,6 +9,7 @@ from ecs_templates.artifacts import MANIFEST, manifest, oversized, render_templa
 from ecs_templates.config.model import Config
 from ecs_templates.docs.readme import README, render_readme
 from ecs_templates.docs.template import templates_from_files
+from ecs_templates.quotas import check_quotas
 from ecs_templates.stacks import build_all
 from ecs_templates.validation import Finding, Validator
 
@@ -24,8 +25,10 @@ def build_files(config: Config, *, validate: bool = True, validator: Validator |
                 location: str = "templates") -> BuildOutput:
     """Every artifact file of one version; nothing touches the disk here."""
     files = render_templates(build_all(config))
+    templates = templates_from_files(files)
+    check_quotas(files, templates)  # before the README, validation and the manifest: a refused build stops here
     # The README documents the rendered JSON, exactly what is written and deployed.
-    files[README] = render_readme(templates_from_files(files), version=__version__)
+    files[README] = render_readme(templates, version=__version__)
     findings: list[Finding] = []
     if validate:
         validator = validator or Validator()
@@ -40,8 +43,8 @@ def build_files(config: Config, *, validate: bool = True, validator: Validator |
                       "status": "passed" if not findings else "failed"}
     else:
         validation = {"tool": "cfn-lint", "status": "skipped (--no-lint)"}
-    warnings = [f"{name} is {len(files[name]):,} bytes, over the 51,200-byte inline limit of "
-                "CloudFormation: deploy it through an S3 bucket (scripts/deploy.sh --s3-bucket)"
+    warnings = [f"{name} is over CloudFormation's 51,200-byte inline limit even minified: deploy it "
+                "through an S3 bucket (scripts/deploy.sh --s3-bucket)"
                 for name in oversized(files)]
     files[MANIFEST] = manifest(files, validation)
     return BuildOutput(files, findings, warnings)

@@ -19,7 +19,7 @@ from ecs_templates.build import build_files
 from ecs_templates.config.loader import load_config
 from ecs_templates.docs.comparison import compare, render_comparison
 from ecs_templates.docs.cost import Usage, estimate, price_note, render_estimate
-from ecs_templates.docs.diagram import build_diagram, to_markdown, to_svg
+from ecs_templates.docs.diagram import architecture_markdown, build_diagram, build_overview, to_markdown, to_svg
 from ecs_templates.docs.prices import DEFAULT_REGION, load_prices
 from ecs_templates.docs.template import of_type, templates_from_files
 from ecs_templates.errors import EcsTemplatesError
@@ -71,6 +71,9 @@ def parser() -> argparse.ArgumentParser:
     diagram.add_argument("--format", choices=("mermaid", "svg"), default="mermaid",
                          help="mermaid: Markdown with a Mermaid block per stack (default); "
                               "svg: one stack through Graphviz's dot")
+    diagram.add_argument("--full", action="store_true",
+                         help="only the full reference diagram (default: the overview, then the full one "
+                              "folded; svg: the overview)")
     diagram.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
     diagram.set_defaults(run=run_diagram)
 
@@ -117,9 +120,14 @@ def run_diagram(args: argparse.Namespace) -> int:
     if args.format == "svg":
         if len(names) != 1:
             raise EcsTemplatesError(f"--format svg draws one stack: name it (stacks: {', '.join(templates)})")
-        content = to_svg(build_diagram(names[0], templates[names[0]]))
-    else:
+        draw = build_diagram if args.full else build_overview
+        content = to_svg(draw(names[0], templates[names[0]]))
+    elif args.full:
         content = "\n".join(to_markdown(build_diagram(name, templates[name])) for name in names).encode("utf-8")
+    else:
+        content = "\n".join(f"## {name}\n\n" + architecture_markdown(build_overview(name, templates[name]),
+                                                                      build_diagram(name, templates[name]))
+                             for name in names).encode("utf-8")
     if args.output:
         write_file_atomically(args.output, content)
         print(f"{args.output}: written ({', '.join(names)})")

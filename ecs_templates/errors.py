@@ -23,6 +23,10 @@ class ArtifactError(EcsTemplatesError):
     """Writing the versioned artifact directory is not possible or not allowed."""
 
 
+class QuotaError(EcsTemplatesError):
+    """A built template exceeds one of CloudFormation's per-template quotas (see quotas.py)."""
+
+
 class LintError(EcsTemplatesError):
     """A file given to the validator cannot be read."""
 

@@ -93,3 +93,10 @@ def assert_build_refuses(tmp_path: Path, config_text: str, fragment: str) -> Non
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not out.exists()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that runs checkov (through the `checkov` fixture) so `make test-fast` can leave it out."""
+    for item in items:
+        if "checkov" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.checkov)

@@ -19,6 +19,7 @@ import boto3
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
 import emulator_models
+import emulator_import  # noqa: F401  (moto extensions: IMPORT change sets, RetainExceptOnCreate)
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "scripts"
@@ -151,10 +152,17 @@ class Deployer:
                     names.append(f"{stack}/{summary['ChangeSetName']}")
         return names
 
-    def default_network(self) -> tuple[str, list[str]]:
+    def default_network(self, instance_type: str | None = None) -> tuple[str, list[str]]:
+        """The default VPC and its subnets (with an instance type: in the zones that offer it)."""
         ec2 = self.client("ec2")
         vpc = ec2.describe_vpcs(Filters=[{"Name": "isDefault", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
         subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]
+        if instance_type:
+            offerings = ec2.describe_instance_type_offerings(
+                LocationType="availability-zone",
+                Filters=[{"Name": "instance-type", "Values": [instance_type]}])["InstanceTypeOfferings"]
+            subnets = [subnet for subnet in subnets
+                       if subnet["AvailabilityZone"] in {offering["Location"] for offering in offerings}]
         return vpc, sorted(subnet["SubnetId"] for subnet in subnets)
 
     # --- what the emulator does not do: place the service's task ----------------------------

@@ -67,9 +67,11 @@ def test_failed_write_leaves_nothing(tmp_path: Path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_oversized_templates_are_reported():
-    assert artifacts.oversized({"big.json": b"x" * 51_201, "ok.json": b"x" * 51_200,
-                                "manifest.json": b"x" * 60_000}) == ["big.json"]
+def test_oversized_templates_are_measured_minified():
+    padded = b'{"Resources": {"A": "%s"}}' % (b"x" * 51_200)
+    indented = b'{\n' + b' ' * 60_000 + b'"Resources": {}}'
+    assert artifacts.oversized({"big.json": padded, "indented.json": indented, "big.yaml": b"x" * 60_000,
+                                "manifest.json": padded}) == ["big.json"]
 
 
 @pytest.mark.parametrize("versions, newest", [

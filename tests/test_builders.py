@@ -44,7 +44,9 @@ def test_repository_is_scanned_encrypted_and_retained():
     repo = add_repository(template, "wordpress", RegistrySettings(untagged_image_days=7),
                           tag_mutability=Ref("Mutability")).to_dict()
     props = repo["Properties"]
-    assert repo["DeletionPolicy"] == repo["UpdateReplacePolicy"] == "Retain"
+    # a stack that existed keeps its repositories; a failed first creation keeps nothing
+    assert repo["DeletionPolicy"] == "RetainExceptOnCreate"
+    assert repo["UpdateReplacePolicy"] == "Retain"
     assert props["RepositoryName"] == "wordpress"
     assert props["ImageScanningConfiguration"] == {"ScanOnPush": True}
     assert props["EncryptionConfiguration"] == {"EncryptionType": "KMS"}

@@ -52,7 +52,9 @@ def nothing_created(deployer: Deployer) -> None:
 
 def check_repository(deployer: Deployer, physical: str, properties: dict[str, Any]) -> None:
     repository = deployer.client("ecr").describe_repositories(repositoryNames=[physical])["repositories"][0]
-    assert repository["repositoryName"] == properties["RepositoryName"]
+    name = properties["RepositoryName"]  # deployed with the default, empty RepositoryNamePrefix
+    assert repository["repositoryName"] == (name["Fn::Sub"].replace("${RepositoryNamePrefix}", "")
+                                            if isinstance(name, dict) else name)
 
 
 def check_cluster(deployer: Deployer, physical: str, properties: dict[str, Any]) -> None:
@@ -290,7 +292,7 @@ def test_deploy_redeploy_update_url_delete(deployer: Deployer, stack: str) -> No
     check_deployed(deployer, name, template)
     check_roles(deployer, name, template)
     check_current_revisions(deployer, name, template, None)
-    vpc, subnets = deployer.default_network()
+    vpc, subnets = deployer.default_network(template["Parameters"].get("InstanceType", {}).get("Default"))
     stated = deployer.parameters(name)
     assert set(stated) == set(template["Parameters"]), "every parameter gets an explicit value"
     for key, spec in template["Parameters"].items():
@@ -329,7 +331,7 @@ def test_deploy_redeploy_update_url_delete(deployer: Deployer, stack: str) -> No
         assert deployer.ok("url.sh", stack).stdout == f"http://{address}/\n"
 
     retained = {logical: spec for logical, spec in template["Resources"].items()
-                if spec.get("DeletionPolicy") == "Retain" and spec["Type"] in CHECKS}
+                if spec.get("DeletionPolicy") in ("Retain", "RetainExceptOnCreate") and spec["Type"] in CHECKS}
     physical = {logical: deployer.resources(name)[logical]["PhysicalResourceId"] for logical in retained}
     groups = {logical: resource["PhysicalResourceId"] for logical, resource in deployer.resources(name).items()
               if resource["ResourceType"] == "AWS::AutoScaling::AutoScalingGroup"}
@@ -359,15 +361,17 @@ def test_push_images_logs_in_pulls_for_the_architecture_pushes_and_lists(deploye
     token = ecr.get_authorization_token()["authorizationData"][0]["authorizationToken"]
     password = base64.b64decode(token).decode().split(":", 1)[1]
 
-    calls = deployer.docker_calls()
+    probe, *calls = deployer.docker_calls()
+    assert probe["argv"] == ["push", "--help"]  # does this client push one platform?
     assert calls[0]["argv"] == ["login", "--username", "AWS", "--password-stdin", registry]
     assert calls[0]["stdin"].strip() == password
     expected = []
     for repository, source in sorted(sources.items()):
         expected += [["pull", "--platform", "linux/arm64", source],
                      ["tag", source, f"{uris[repository]}:latest"],
-                     ["push", f"{uris[repository]}:latest"]]
+                     ["push", "--platform", "linux/arm64", f"{uris[repository]}:latest"]]
     assert [call["argv"] for call in calls[1:]] == expected
+    assert [call["platform"] for call in calls if call["argv"][0] == "push"] == ["linux/arm64"] * len(sources)
     for repository in sources:
         tags = [image.get("imageTag") for image in ecr.list_images(repositoryName=repository)["imageIds"]]
         assert tags == ["latest"]
@@ -389,7 +393,7 @@ def test_push_images_local_tag_and_missing_registry(deployer: Deployer) -> None:
 
     deployer.docker_log.unlink()
     deployer.ok("push-images.sh", "--local", "--tag", "v1", env=deployer.env(STANDIN_DOCKER_LOCAL=" ".join(sources)))
-    verbs = [call["argv"][0] for call in deployer.docker_calls()]
+    verbs = [call["argv"][0] for call in deployer.docker_calls() if "--help" not in call["argv"]]
     assert "pull" not in verbs and verbs.count("push") == len(sources)
     for repository in template_of("ecr")["Metadata"]["EcsTemplates"]["SourceImages"]:
         images = deployer.client("ecr").list_images(repositoryName=repository)["imageIds"]
@@ -577,7 +581,7 @@ def test_make_targets_pass_region_prefix_and_parameters(deployer: Deployer) -> N
          "PARAMS=ImageTagMutability=IMMUTABLE", "YES=1"],
         cwd=ROOT, env=deployer.env(), stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert deployer.parameters("made-ecr") == {"ImageTagMutability": "IMMUTABLE"}
+    assert deployer.parameters("made-ecr") == {"ImageTagMutability": "IMMUTABLE", "RepositoryNamePrefix": "made/"}
     url = subprocess.run(["make", "--no-print-directory", "url", "PREFIX=made"], cwd=ROOT, env=deployer.env(),
                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600)
     assert url.returncode != 0
@@ -649,11 +653,11 @@ def test_missing_credentials_region_and_cli(deployer: Deployer, tmp_path: Path) 
 
 def test_refused_change_set_leaves_no_stack(deployer: Deployer) -> None:
     """CloudFormation (here: the emulator) refuses the deploy: the empty stack goes too."""
-    deployer.client("ecr").create_repository(repositoryName="wordpress")
+    deployer.ok("deploy.sh", "ecr", "--stack-name", "other-ecr")  # its repositories cannot be adopted
     result = deployer.run("deploy.sh", "ecr")
     assert result.returncode == 1
-    assert "already exists" in result.stderr.splitlines()[-1]
-    assert deployer.live_stacks() == []
+    assert "already exists in stack other-ecr" in result.stderr.splitlines()[-1]
+    assert deployer.live_stacks() == ["other-ecr"]
 
 
 @pytest.mark.parametrize("script", SCRIPT_NAMES)

@@ -106,11 +106,22 @@ def test_dot_has_every_node_and_balanced_braces(default_templates):
 
 def test_cli_diagram_prints_markdown_for_every_stack(default_templates):
     result = run_cli("diagram", check=True)
-    for name in default_templates:
-        assert f"## {name}\n\n```mermaid\n" in result.stdout
+    for name, template in default_templates.items():
+        caption = "the traffic path" if template_runs_services(template) else "what the stack creates"
+        assert f"## {name}\n\nOverview: {caption}" in result.stdout
     blocks = result.stdout.split("```mermaid\n")[1:]
+    assert len(blocks) == 2 * len(default_templates) and result.stdout.count("<details>") == len(default_templates)
     for block in blocks:
         mermaid.validate(block.split("```")[0])
+
+
+def template_runs_services(template: dict) -> bool:
+    return any(resource["Type"] == "AWS::ECS::Service" for resource in template["Resources"].values())
+
+
+def test_cli_diagram_full_prints_the_reference_diagram_only(default_templates):
+    result = run_cli("diagram", "ecs-ec2", "--full", check=True)
+    assert result.stdout == to_markdown(build_diagram("ecs-ec2", default_templates["ecs-ec2"]))
 
 
 def test_cli_diagram_to_file(tmp_path: Path):

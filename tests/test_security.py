@@ -422,6 +422,8 @@ def _findings(kind: str, text: str) -> list[plaintext.Finding]:
 
 
 SKIPPED_DIRECTORIES = {".git", "build", "dist", "__pycache__", ".pytest_cache", ".bench",
+                       # npm's install of Mermaid's parser (package.json and its lock are checked)
+                       "node_modules",
                        # Test fixtures may reproduce the seed's defective files on purpose (and this
                        # module holds such examples); golden templates are checked as templates above.
                        "tests"}

@@ -130,7 +130,7 @@ def test_execution_role_is_scoped(stack):
 def test_images_default_to_this_accounts_registry(stack):
     image = containers(stack)["wordpress"]["Image"]["Fn::If"]
     assert image[0] == "WordpressImageFromRegistry"
-    assert image[1]["Fn::Sub"][0] == "${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/wordpress:${Tag}"
+    assert image[1]["Fn::Sub"][0] == "${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/${RepositoryNamePrefix}wordpress:${Tag}"
     assert image[2] == {"Ref": "WordpressImage"}
     assert stack["Metadata"]["EcsTemplates"]["SourceImages"] == {"mariadb": "mariadb:11.0.2",
                                                                  "wordpress": "wordpress:latest"}

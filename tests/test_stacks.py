@@ -74,5 +74,5 @@ def test_stateful_resources_keep_their_data(default_templates):
     for data in default_templates.values():
         for logical, resource in data["Resources"].items():
             if resource["Type"] in stateful:
-                assert resource.get("DeletionPolicy") in ("Retain", "Snapshot"), logical
+                assert resource.get("DeletionPolicy") in ("Retain", "RetainExceptOnCreate", "Snapshot"), logical
                 assert resource.get("UpdateReplacePolicy") in ("Retain", "Snapshot"), logical

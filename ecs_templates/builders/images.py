@@ -5,7 +5,7 @@ from typing import Any, Sequence
 
 from troposphere import Equals, If, Ref, Template
 
-from ecs_templates.builders.registry import registry_image_uri
+from ecs_templates.builders.registry import add_name_prefix_parameter, registry_image_uri
 from ecs_templates.builders.template import add_condition, add_parameter, stack_metadata
 from ecs_templates.config.model import Application, Container
 from ecs_templates.naming import logical_id
@@ -27,6 +27,7 @@ def add_image_parameters(template: Template, app: Application,
         Type="String", Default="latest", AllowedPattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",
         ConstraintDescription="a Docker tag: letters, digits, _ . - (at most 128)",
         Description="Tag of the images pushed to this account's ECR repositories (the ecr stack).")
+    name_prefix = add_name_prefix_parameter(template, group=IMAGES_GROUP)
     images: dict[str, Any] = {}
     chosen = list(containers if containers is not None else app.containers)
     for container in chosen:
@@ -35,10 +36,11 @@ def add_image_parameters(template: Template, app: Application,
             template, name, group=IMAGES_GROUP, label=f"{container.name} image URI (optional)",
             Type="String", Default="",
             Description=f"Full image URI for {container.name}. Empty: "
-                        f"<account>.dkr.ecr.<region>.amazonaws.com/{container.repository}:<ImageTag>.")
+                        f"<account>.dkr.ecr.<region>.amazonaws.com/<RepositoryNamePrefix>{container.repository}"
+                        ":<ImageTag>.")
         from_registry = add_condition(template, logical_id(container.name, "image", "from", "registry"),
                                       Equals(Ref(override), ""))
-        images[container.name] = If(from_registry, registry_image_uri(container.repository, Ref(tag)),
+        images[container.name] = If(from_registry, registry_image_uri(container.repository, Ref(tag), name_prefix),
                                     Ref(override))
     stack_metadata(template).setdefault("SourceImages", {}).update({
         container.repository: container.image for container in chosen})

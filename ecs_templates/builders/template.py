@@ -11,9 +11,27 @@ INTERFACE = "AWS::CloudFormation::Interface"
 METADATA_KEY = "EcsTemplates"
 
 
+class CountedTemplate(Template):
+    """A Template that takes any number of resources, parameters and outputs.
+
+    troposphere stops at CloudFormation's per-template quotas with a bare ValueError in the
+    middle of a builder; the build instead refuses the finished template, naming the quota,
+    the count and what to do (ecs_templates/quotas.py).
+    """
+
+    def add_resource(self, resource: Any) -> Any:
+        return self._update(self.resources, resource)
+
+    def add_parameter(self, parameter: Any) -> Any:
+        return self._update(self.parameters, parameter)
+
+    def add_output(self, output: Any) -> Any:
+        return self._update(self.outputs, output)
+
+
 def new_template(stack: str, summary: str) -> Template:
     """An empty template whose Description and Metadata carry the stack name and generator version."""
-    template = Template(Description=f"ecs-templates {__version__} | {stack}: {summary}")
+    template = CountedTemplate(Description=f"ecs-templates {__version__} | {stack}: {summary}")
     template.set_version("2010-09-09")
     template.set_metadata({
         METADATA_KEY: {"Generator": "ecs-templates", "Version": __version__, "Stack": stack},

@@ -1,4 +1,4 @@
-"""templates/v<version>/README.md: each stack's description, diagram, parameters, outputs and cost.
+"""templates/v<version>/README.md: each stack's description, diagrams, parameters, outputs and cost.
 
 Rendered from the built templates (every stack in the build, in build order) with the
 shipped price table and the default usage, so the same templates give the same bytes.
@@ -9,7 +9,7 @@ from typing import Any, Mapping
 
 from ecs_templates.docs.comparison import compare, render_comparison
 from ecs_templates.docs.cost import Usage, estimate, markdown_table, price_note, render_estimate
-from ecs_templates.docs.diagram import build_diagram, to_mermaid
+from ecs_templates.docs.diagram import architecture_markdown, build_diagram, build_overview
 from ecs_templates.docs.prices import DEFAULT_REGION, PriceTable, load_prices
 from ecs_templates.docs.template import Template, summary, text_of
 
@@ -89,8 +89,7 @@ def render_readme(templates: Mapping[str, Template], *, version: str, prices: Pr
             f"## {name}\n",
             f"{summary(template)[:1].upper()}{summary(template)[1:]}. Files: `{name}.json`, `{name}.yaml`.\n",
             "### Architecture\n",
-            "Thick arrows: the traffic path; dotted: references (Ref, GetAtt, Sub) and DependsOn.\n",
-            f"```mermaid\n{to_mermaid(build_diagram(name, template))}```\n",
+            architecture_markdown(build_overview(name, template), build_diagram(name, template)),
             "### Parameters\n", parameter_table(template),
             "### Outputs\n", output_table(template),
             f"### Monthly cost ({region})\n", render_estimate(estimate(name, template, region_prices, usage)),

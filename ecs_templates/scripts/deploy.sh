@@ -14,16 +14,23 @@ prints the change set, warns when it would delete or replace a stateful resource
 file system, repository, log group, secret) and asks before going on (unless --yes, or stdin
 is not a terminal), treats "no changes" as success, recreates a stack left in
 ROLLBACK_COMPLETE, streams the stack events while it waits and ends with the outputs.
+The template is sent inline, minified (up to 51,200 bytes), else through --s3-bucket.
+
+Creating a stack whose ECR repositories exist already (kept when the stack was deleted)
+adopts them through an IMPORT change set, images included, then updates the stack to the
+whole template.
 
 Every parameter gets an explicit value on every deploy: --param, else --params-file, else the
-template's default (never the previous value). A VPC or subnet-list parameter left unset takes
-the account's default VPC and all its subnets.
+template's default (never the previous value); RepositoryNamePrefix defaults to PREFIX/ for a
+--prefix other than 'wordpress'. A VPC or subnet-list parameter left unset takes the account's
+default VPC and its subnets (only those in zones that offer the InstanceType, if the stack has one).
+A prefix that would make a capacity provider name start with aws, ecs or fargate is refused.
 
 Options:
   --param KEY=VALUE   a template parameter (repeatable; lists comma-separated)
   --params-file FILE  KEY=VALUE lines (# comments), or JSON: {"Key": "value"} or
                       [{"ParameterKey": ..., "ParameterValue": ...}] (repeatable; --param wins)
-  --s3-bucket BUCKET  upload the template there first (required above 51,200 bytes)
+  --s3-bucket BUCKET  upload the template there first (required above 51,200 bytes minified)
   --yes               do not ask before deleting or replacing stateful resources
 $COMMON_HELP
 
@@ -75,17 +82,57 @@ declare -A GIVEN_VALUE=()
 while IFS=$'\t' read -r key value; do
   GIVEN_VALUE[$key]=$value
 done <"$WORK/given"
+if [[ -z ${GIVEN_VALUE[RepositoryNamePrefix]+given} && -n $(helper field "$TEMPLATE" Parameters.RepositoryNamePrefix.Type) ]]; then
+  name_prefix=$(default_repository_prefix)
+  if [[ -n $name_prefix ]]; then
+    say "RepositoryNamePrefix: $name_prefix (from --prefix $PREFIX; pass --param RepositoryNamePrefix=... to choose)"
+    PARAMS=("RepositoryNamePrefix=$name_prefix" "${PARAMS[@]}")
+    GIVEN_VALUE[RepositoryNamePrefix]=$name_prefix
+  fi
+fi
 # Validate every value now; the VPC and subnets left unset are looked up once AWS is reachable.
 helper parameters --stack "$STACK" --defer-network "${PARAM_FILES[@]}" \
   "$TEMPLATE" "$WORK/params.json" "${PARAMS[@]}" >/dev/null
-TEMPLATE_BYTES=$(wc -c <"$TEMPLATE")
+while IFS=$'\t' read -r logical name; do
+  usage_error "stack name $STACK_NAME would name capacity provider $logical '$name...', and ECS refuses a capacity provider name that starts with aws, ecs or fargate: choose another --prefix (or --stack-name)"
+done < <(helper reserved-names "$TEMPLATE" "$WORK/params.json" "$STACK_NAME")
+# Inline, the template body is limited to 51,200 bytes; through S3, to 1 MB (CreateChangeSet,
+# TemplateBody and TemplateURL): https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html
+TEMPLATE_BYTES=$(helper minify "$TEMPLATE" "$WORK/template.json")
 if ((TEMPLATE_BYTES > INLINE_LIMIT)) && [[ -z $S3_BUCKET ]]; then
-  usage_error "$TEMPLATE is $TEMPLATE_BYTES bytes, over CloudFormation's inline limit of $INLINE_LIMIT: pass --s3-bucket BUCKET (a bucket of yours in the same region)"
+  usage_error "$TEMPLATE is $TEMPLATE_BYTES bytes even minified, over CloudFormation's inline limit of $INLINE_LIMIT: pass --s3-bucket BUCKET (a bucket of yours in the same region)"
+fi
+INSTANCE_TYPE=
+if [[ -n $(helper field "$TEMPLATE" Parameters.InstanceType.Type) ]]; then
+  INSTANCE_TYPE=${GIVEN_VALUE[InstanceType]:-$(helper field "$TEMPLATE" Parameters.InstanceType.Default)}
 fi
 
 require_aws
 
-# A VPC or subnet list not given: the default VPC and all its subnets, as in the lab
+# Sets SUBNETS to the subnets of VPC $1 for parameter $2, comma-separated: with an INSTANCE_TYPE,
+# only those in zones that offer it, saying which it leaves out (Auto Scaling launches fail in
+# the others; in us-east-1 one zone of the default VPC offers no Graviton type). The zones come
+# from https://docs.aws.amazon.com/cli/latest/reference/ec2/describe-instance-type-offerings.html
+subnets_of() {
+  local vpc_id=$1 name=$2 subnet zone kept=() left=() zones
+  aws_ ec2 describe-subnets --filters "Name=vpc-id,Values=$vpc_id" \
+    --query 'Subnets[].[SubnetId,AvailabilityZone]' --output text >"$WORK/subnets"
+  [[ -s $WORK/subnets ]] || die "VPC $vpc_id has no subnets: pass --param $name=subnet-...,subnet-..."
+  if [[ -n $INSTANCE_TYPE ]]; then
+    zones=" $(aws_ ec2 describe-instance-type-offerings --location-type availability-zone \
+      --filters "Name=instance-type,Values=$INSTANCE_TYPE" \
+      --query 'InstanceTypeOfferings[].Location' --output text | tr -s '\t\n' '  ') "
+  fi
+  while read -r subnet zone; do
+    if [[ -z $INSTANCE_TYPE || $zones == *" $zone "* ]]; then kept+=("$subnet"); else left+=("$subnet ($zone)"); fi
+  done <"$WORK/subnets"
+  ((${#left[@]} == 0)) || say "$name: left out ${left[*]}: the zone does not offer $INSTANCE_TYPE"
+  ((${#kept[@]} > 0)) ||
+    die "no subnet of $vpc_id is in a zone that offers $INSTANCE_TYPE: choose another InstanceType, or pass --param $name=subnet-..."
+  SUBNETS=$(IFS=,; printf '%s' "${kept[*]}")
+}
+
+# A VPC or subnet list not given: the default VPC and its subnets, as in the lab
 # (the subnets of the VPC given, when only the VPC is given).
 NETWORK=()
 while IFS=$'\t' read -r kind name vpc_parameter; do
@@ -102,12 +149,13 @@ while IFS=$'\t' read -r kind name vpc_parameter; do
     NETWORK+=("$name=$vpc_id")
     say "$name: the default VPC $vpc_id"
   else
-    subnets=$(aws_ ec2 describe-subnets --filters "Name=vpc-id,Values=$vpc_id" \
-      --query 'Subnets[].SubnetId' --output text | tr -s '\t ' ',')
-    [[ -n $subnets && $subnets != None ]] ||
-      die "VPC $vpc_id has no subnets: pass --param $name=subnet-...,subnet-..."
-    NETWORK+=("$name=$subnets")
-    say "$name: all subnets of $vpc_id"
+    subnets_of "$vpc_id" "$name"
+    NETWORK+=("$name=$SUBNETS")
+    if [[ -n $INSTANCE_TYPE ]]; then
+      say "$name: the subnets of $vpc_id in zones that offer $INSTANCE_TYPE"
+    else
+      say "$name: all subnets of $vpc_id"
+    fi
   fi
 done < <(helper network-params "$TEMPLATE" "${!GIVEN_VALUE[@]}")
 
@@ -115,7 +163,7 @@ say "Stack $STACK_NAME ($REGION) from templates/v$VERSION/$STACK.json, parameter
 helper parameters --stack "$STACK" "${PARAM_FILES[@]}" \
   "$TEMPLATE" "$WORK/params.json" "${NETWORK[@]}" "${PARAMS[@]}"
 
-TEMPLATE_ARGS=(--template-body "file://$TEMPLATE")
+TEMPLATE_ARGS=(--template-body "file://$WORK/template.json")
 if [[ -n $S3_BUCKET ]]; then
   key="ecs-templates/$STACK_NAME/v$VERSION/$STACK.json"
   aws_ s3 cp --only-show-errors "$TEMPLATE" "s3://$S3_BUCKET/$key" ||
@@ -140,12 +188,13 @@ case $STATUS in
   *) CHANGE_SET_TYPE=UPDATE ;;
 esac
 
-CHANGE_SET_NAME="deploy-$(date -u +%Y%m%dT%H%M%S)"
+STAMP=$(date -u +%Y%m%dT%H%M%S)
+CHANGE_SET_NAME=
 CREATED_EMPTY_STACK=false
 [[ $CHANGE_SET_TYPE == CREATE && $STATUS != REVIEW_IN_PROGRESS ]] && CREATED_EMPTY_STACK=true
 
 # Leaves nothing behind when no change set is executed: the change set, and the empty
-# REVIEW_IN_PROGRESS stack that a CREATE change set makes.
+# REVIEW_IN_PROGRESS stack that a CREATE (or IMPORT) change set makes.
 CHANGE_SET_MADE=false
 discard_change_set() {
   if $CHANGE_SET_MADE; then
@@ -170,36 +219,105 @@ no_changes() {
   exit 0
 }
 
-say "Creating change set $CHANGE_SET_NAME ($CHANGE_SET_TYPE)..."
-if ! answer=$(aws_ cloudformation create-change-set --stack-name "$STACK_NAME" \
-    --change-set-name "$CHANGE_SET_NAME" --change-set-type "$CHANGE_SET_TYPE" \
-    "${TEMPLATE_ARGS[@]}" --parameters "file://$WORK/params.json" \
-    --capabilities CAPABILITY_IAM CAPABILITY_NAMED_IAM \
-    --description "ecs-templates v$VERSION $STACK" --output text --query Id 2>&1); then
-  grep -q 'No updates are to be performed' <<<"$answer" && no_changes
-  discard_change_set
-  die "CloudFormation refused the change set: $(grep -v '^\s*$' <<<"$answer" | tail -n 1)"
-fi
-CHANGE_SET_MADE=true
-
-deadline=$((SECONDS + WAIT_MINUTES * 60))
-while :; do
-  aws_ cloudformation describe-change-set --stack-name "$STACK_NAME" \
-    --change-set-name "$CHANGE_SET_NAME" --output json >"$WORK/change-set.json"
-  cs_status=$(helper field "$WORK/change-set.json" Status)
-  case $cs_status in
-    CREATE_COMPLETE) break ;;
-    FAILED)
-      cs_reason=$(helper field "$WORK/change-set.json" StatusReason)
-      if [[ $cs_reason == *"didn't contain changes"* || $cs_reason == *"No updates are to be performed"* ]]; then
-        no_changes
-      fi
+# Goes on after a warning when --yes, or when nobody can be asked; asks on a terminal.
+go_on_or_abort() {
+  if $ASSUME_YES; then
+    say "--yes given: going on."
+  elif [[ -t 0 ]]; then
+    if ! confirm "$1"; then
       discard_change_set
-      die "the change set failed: $cs_reason" ;;
-  esac
-  ((SECONDS < deadline)) || { discard_change_set; die "the change set is still $cs_status after $WAIT_MINUTES minutes"; }
-  sleep "$POLL_SECONDS"
-done
+      die "aborted: nothing changed (the change set was deleted)"
+    fi
+  else
+    say "stdin is not a terminal: going on without asking (use a terminal to be asked)."
+  fi
+}
+
+# Creates change set $CHANGE_SET_NAME of type $1 with the template arguments that follow and
+# waits until CloudFormation has worked it out into $WORK/change-set.json.
+make_change_set() {
+  local type=$1 answer cs_status cs_reason deadline
+  shift
+  say "Creating change set $CHANGE_SET_NAME ($type)..."
+  if ! answer=$(aws_ cloudformation create-change-set --stack-name "$STACK_NAME" \
+      --change-set-name "$CHANGE_SET_NAME" --change-set-type "$type" \
+      "$@" --parameters "file://$WORK/params.json" \
+      --capabilities CAPABILITY_IAM CAPABILITY_NAMED_IAM \
+      --description "ecs-templates v$VERSION $STACK" --output text --query Id 2>&1); then
+    grep -q 'No updates are to be performed' <<<"$answer" && no_changes
+    discard_change_set
+    die "CloudFormation refused the change set: $(grep -v '^\s*$' <<<"$answer" | tail -n 1)"
+  fi
+  CHANGE_SET_MADE=true
+  deadline=$((SECONDS + WAIT_MINUTES * 60))
+  while :; do
+    aws_ cloudformation describe-change-set --stack-name "$STACK_NAME" \
+      --change-set-name "$CHANGE_SET_NAME" --output json >"$WORK/change-set.json"
+    cs_status=$(helper field "$WORK/change-set.json" Status)
+    case $cs_status in
+      CREATE_COMPLETE) return 0 ;;
+      FAILED)
+        cs_reason=$(helper field "$WORK/change-set.json" StatusReason)
+        if [[ $cs_reason == *"didn't contain changes"* || $cs_reason == *"No updates are to be performed"* ]]; then
+          no_changes
+        fi
+        discard_change_set
+        die "the change set failed: $cs_reason" ;;
+    esac
+    ((SECONDS < deadline)) || { discard_change_set; die "the change set is still $cs_status after $WAIT_MINUTES minutes"; }
+    sleep "$POLL_SECONDS"
+  done
+}
+
+# Executes the change set made last and follows the stack until it settles; sets FINAL_STATUS.
+execute_change_set() {
+  local answer
+  say "Executing $CHANGE_SET_NAME; stack events:"
+  if ! answer=$(aws_ cloudformation execute-change-set --stack-name "$STACK_NAME" \
+      --change-set-name "$CHANGE_SET_NAME" 2>&1); then
+    discard_change_set
+    die "CloudFormation did not execute the change set: $(grep -v '^\s*$' <<<"$answer" | tail -n 1)"
+  fi
+  follow_stack "$STACK_NAME" "$(helper field "$WORK/change-set.json" CreationTime)"
+}
+
+trap 'printf "\n%s: interrupted; the stack operation goes on in CloudFormation\n" "$SCRIPT_NAME" >&2; exit 130' INT
+
+# A new stack whose repositories exist (kept by the deletion of an earlier one): adopt them with
+# an IMPORT change set, which may only add the imported resources, each with a DeletionPolicy
+# (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import.html,
+# .../resource-import-new-stack.html); the update below adds the rest and the outputs.
+if [[ $CHANGE_SET_TYPE == CREATE ]]; then
+  ADOPT=()
+  while IFS=$'\t' read -r type logical _ identifier; do
+    [[ $type == AWS::ECR::Repository ]] || continue
+    if aws_ ecr describe-repositories --repository-names "$identifier" \
+        --query 'repositories[0].repositoryName' --output text >/dev/null 2>"$WORK/ecr.error"; then
+      ADOPT+=("$logical")
+      say "Repository $identifier exists already: the new stack adopts it ($logical), with its images."
+    elif ! grep -q RepositoryNotFoundException "$WORK/ecr.error"; then
+      die "cannot tell whether repository $identifier exists: $(tail -n 1 "$WORK/ecr.error")"
+    fi
+  done < <(helper importable "$TEMPLATE" "$WORK/params.json" "$STACK_NAME")
+  if ((${#ADOPT[@]} > 0)); then
+    helper import-request "$TEMPLATE" "$WORK/params.json" "$STACK_NAME" \
+      "$WORK/import.json" "$WORK/import-resources.json" "${ADOPT[@]}" >/dev/null
+    CHANGE_SET_NAME="import-$STAMP"
+    make_change_set IMPORT --template-body "file://$WORK/import.json" \
+      --resources-to-import "file://$WORK/import-resources.json"
+    helper review "$WORK/change-set.json" "$TEMPLATE"
+    say "The update after the import applies the template's settings (lifecycle policy, scanning, tag mutability) to them."
+    go_on_or_abort "Adopt ${#ADOPT[@]} existing repositor$( ((${#ADOPT[@]} == 1)) && echo y || echo ies) into $STACK_NAME?"
+    execute_change_set
+    [[ $FINAL_STATUS == IMPORT_COMPLETE ]] ||
+      die "importing into $STACK_NAME ended in $FINAL_STATUS (see the FAILED events above)"
+    say "Stack $STACK_NAME: IMPORT_COMPLETE; now the whole template."
+    CHANGE_SET_TYPE=UPDATE CREATED_EMPTY_STACK=false CHANGE_SET_MADE=false
+  fi
+fi
+
+CHANGE_SET_NAME="deploy-$STAMP"
+make_change_set "$CHANGE_SET_TYPE" "${TEMPLATE_ARGS[@]}"
 
 CURRENT=()
 if [[ $CHANGE_SET_TYPE == UPDATE ]]; then
@@ -209,29 +327,13 @@ fi
 review_status=0
 helper review "$WORK/change-set.json" "$TEMPLATE" "${CURRENT[@]}" || review_status=$?
 if ((review_status == 3)); then
-  if $ASSUME_YES; then
-    say "--yes given: going on."
-  elif [[ -t 0 ]]; then
-    if ! confirm "Apply this change set to $STACK_NAME anyway?"; then
-      discard_change_set
-      die "aborted: nothing changed (the change set was deleted)"
-    fi
-  else
-    say "stdin is not a terminal: going on without asking (use a terminal to be asked)."
-  fi
+  go_on_or_abort "Apply this change set to $STACK_NAME anyway?"
 elif ((review_status != 0)); then
   discard_change_set
   exit "$review_status"
 fi
 
-trap 'printf "\n%s: interrupted; the stack operation goes on in CloudFormation\n" "$SCRIPT_NAME" >&2; exit 130' INT
-say "Executing $CHANGE_SET_NAME; stack events:"
-if ! answer=$(aws_ cloudformation execute-change-set --stack-name "$STACK_NAME" \
-    --change-set-name "$CHANGE_SET_NAME" 2>&1); then
-  discard_change_set
-  die "CloudFormation did not execute the change set: $(grep -v '^\s*$' <<<"$answer" | tail -n 1)"
-fi
-follow_stack "$STACK_NAME" "$(helper field "$WORK/change-set.json" CreationTime)"
+execute_change_set
 case $FINAL_STATUS in
   CREATE_COMPLETE|UPDATE_COMPLETE|IMPORT_COMPLETE)
     say "Stack $STACK_NAME: $FINAL_STATUS"

@@ -12,8 +12,9 @@ Logs docker in to this account's ECR (aws ecr get-login-password | docker login)
 each repository of templates/v<version>/ecr.json (Metadata.EcsTemplates.SourceImages, e.g.
 wordpress <- wordpress:latest, mariadb <- mariadb:11.0.2): pulls the source image for the
 stacks' architecture (the task definitions' CpuArchitecture: linux/arm64 by default), tags it
-<account>.dkr.ecr.<region>.amazonaws.com/<repository>:TAG and pushes it; then lists what each
-repository holds. Deploy the ecr stack first (scripts/deploy.sh ecr).
+<account>.dkr.ecr.<region>.amazonaws.com/<RepositoryNamePrefix><repository>:TAG and pushes
+that one platform (docker push --platform); then lists what each repository holds. Deploy the
+ecr stack first (scripts/deploy.sh ecr); the prefix is the ecr stack's parameter.
 
 Options:
   --tag TAG            the tag to push (default: latest, the ECS stacks' ImageTag default)
@@ -52,18 +53,39 @@ helper source-images "$VERSION_DIR/ecr.json" >"$WORK/images"
 command -v docker >/dev/null 2>&1 || die "docker is not on PATH: install Docker to push images"
 
 require_aws
-mapfile -t REPOSITORIES < <(cut -f1 "$WORK/images")
+# The repositories' names carry the ecr stack's RepositoryNamePrefix (when it does not exist:
+# the prefix deploy.sh would give it).
+if ! NAME_PREFIX=$(aws_ cloudformation describe-stacks --stack-name "$(stack_name_for ecr)" \
+    --query "Stacks[0].Parameters[?ParameterKey=='RepositoryNamePrefix'].ParameterValue | [0]" \
+    --output text 2>/dev/null); then
+  NAME_PREFIX=$(default_repository_prefix)
+fi
+[[ $NAME_PREFIX != None ]] || NAME_PREFIX=
+mapfile -t REPOSITORIES < <(cut -f1 "$WORK/images" | sed "s|^|$NAME_PREFIX|")
 if ! aws_ ecr describe-repositories --repository-names "${REPOSITORIES[@]}" \
     --query 'repositories[].[repositoryName,repositoryUri]' --output text >"$WORK/uris" 2>"$WORK/error"; then
   die "the repositories ${REPOSITORIES[*]} are not all in ECR ($REGION): deploy the ecr stack first (scripts/deploy.sh ecr): $(tail -n 1 "$WORK/error")"
 fi
 REGISTRY=$(head -n 1 "$WORK/uris" | cut -f2 | cut -d/ -f1)
 
+# Push exactly the platform the stacks run. With the containerd image store (the default of
+# Docker Engine 29 and Docker Desktop 4.34) a tag names the whole multi-platform index, of which
+# the pull fetched one platform, and a plain push fails on the missing content (docker/cli#4959);
+# `docker push --platform` (Docker 27+, docker/cli#4984) pushes that platform's manifest alone.
+# An older client has no such flag and its classic image store holds the one platform pulled.
+PUSH_PLATFORM=()
+push_help=$(docker push --help 2>/dev/null || true)
+if [[ $push_help == *--platform* ]]; then
+  PUSH_PLATFORM=(--platform "$PLATFORM")
+else
+  say "This docker client cannot push one platform (docker push --platform needs Docker 27 or later): pushing the tag."
+fi
+
 say "Logging docker in to $REGISTRY..."
 aws_ ecr get-login-password | docker login --username AWS --password-stdin "$REGISTRY"
 
 while IFS=$'\t' read -r repository source; do
-  uri=$(awk -F'\t' -v name="$repository" '$1 == name {print $2}' "$WORK/uris")
+  uri=$(awk -F'\t' -v name="$NAME_PREFIX$repository" '$1 == name {print $2}' "$WORK/uris")
   if $LOCAL; then
     architecture=$(docker image inspect --format '{{.Architecture}}' "$source" 2>/dev/null) ||
       die "local image $source not found: pull or build it, or drop --local"
@@ -73,9 +95,9 @@ while IFS=$'\t' read -r repository source; do
     say "Pulling $source ($PLATFORM)..."
     docker pull --platform "$PLATFORM" "$source"
   fi
-  say "Pushing $source as $uri:$TAG..."
+  say "Pushing $source ($PLATFORM) as $uri:$TAG..."
   docker tag "$source" "$uri:$TAG"
-  docker push "$uri:$TAG"
+  docker push "${PUSH_PLATFORM[@]}" "$uri:$TAG"
 done <"$WORK/images"
 
 say "The registry holds:"

@@ -11,7 +11,7 @@ from troposphere import Equals, GetAtt, If, Not, NoValue, Ref, Template, ecs, lo
 from ecs_templates.builders import iam
 from ecs_templates.builders.images import add_image_parameters
 from ecs_templates.builders.logs import add_log_group
-from ecs_templates.builders.registry import repository_arn
+from ecs_templates.builders.registry import NAME_PREFIX_PARAMETER, repository_arn
 from ecs_templates.builders.secrets import add_generated_secret, secret_arn
 from ecs_templates.builders.task_definition import add_task_definition
 from ecs_templates.builders.template import add_condition, add_output, add_parameter
@@ -102,7 +102,7 @@ def add_application_task(template: Template, config: Config, *, family: str, net
     images = add_image_parameters(template, app, chosen)
     execution_role_arn = iam.add_execution_role(
         template,
-        repository_arns=[repository_arn(repo) for repo in
+        repository_arns=[repository_arn(repo, template.parameters[NAME_PREFIX_PARAMETER]) for repo in
                          dict.fromkeys(container.repository for container in chosen)],
         secret_arns=[secret_arn(available[name]) for name in used_secrets],
         log_group_arn=GetAtt(log_group, "Arn"),

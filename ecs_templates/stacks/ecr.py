@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from troposphere import Ref, Template
 
-from ecs_templates.builders.registry import add_repository, repository_uri
+from ecs_templates.builders.registry import add_name_prefix_parameter, add_repository, repository_uri
 from ecs_templates.builders.template import add_output, add_parameter, new_template, stack_metadata
 from ecs_templates.config.model import Config
 from ecs_templates.naming import logical_id
@@ -19,9 +19,10 @@ def build(config: Config) -> Template:
         Type="String", Default="MUTABLE", AllowedValues=["MUTABLE", "IMMUTABLE"],
         Description="MUTABLE lets a push overwrite a tag such as `latest` (the seed's workflow); "
                     "IMMUTABLE forbids it, so a tag always names the same image.")
+    name_prefix = add_name_prefix_parameter(template, group="Registry")
     for repository_name in config.application.repositories:
         repository = add_repository(template, repository_name, config.registry,
-                                    tag_mutability=Ref(mutability))
+                                    tag_mutability=Ref(mutability), name_prefix=name_prefix)
         add_output(template, logical_id(repository_name, "repository", "uri"), repository_uri(repository),
                    f"URI of the {repository_name} repository (docker tag/push target)", export=True)
     stack_metadata(template)["SourceImages"] = {

@@ -20,6 +20,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping, NoReturn, Sequence
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # also when loaded by path, as the tests do
+import template_values  # noqa: E402  (scripts/lib/, beside this file)
+
 STATEFUL_TYPES = frozenset({
     "AWS::DynamoDB::Table",
     "AWS::EC2::Volume",
@@ -400,6 +403,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     field.add_argument("document")
     field.add_argument("path")
     commands.add_parser("outputs").add_argument("stacks")
+    for name in ("importable", "reserved-names"):
+        resolved = commands.add_parser(name, help="uses the parameters the deploy sends")
+        resolved.add_argument("template")
+        resolved.add_argument("parameters")
+        resolved.add_argument("stack_name")
+    request = commands.add_parser("import-request", help="template and resources of an IMPORT change set")
+    request.add_argument("template")
+    request.add_argument("parameters")
+    request.add_argument("stack_name")
+    request.add_argument("template_out")
+    request.add_argument("resources_out")
+    request.add_argument("logical_ids", nargs="+")
+    minify = commands.add_parser("minify", help="write the template without white space; print its bytes")
+    minify.add_argument("template")
+    minify.add_argument("output")
     args = parser.parse_args(argv)
     try:
         return run(args)
@@ -428,8 +446,33 @@ def _given(args: argparse.Namespace, template: Mapping[str, Any] | None = None) 
     return given
 
 
+def run_template_values(args: argparse.Namespace) -> None:
+    """The sub-commands that work a template out with the parameters the deploy sends."""
+    template = load_json(args.template)
+    if args.command == "minify":
+        body = template_values.minified(template).encode("utf-8")
+        Path(args.output).write_bytes(body)
+        print(len(body))
+        return
+    values = template_values.parameter_values(load_json(args.parameters))
+    if args.command == "reserved-names":
+        rows = template_values.reserved_capacity_provider_names(template, values, args.stack_name)
+    else:
+        rows = template_values.importable(template, values, args.stack_name)
+    if args.command == "import-request":
+        adopt = [row for row in rows if row[1] in args.logical_ids]
+        body, to_import = template_values.import_request(template, adopt)
+        Path(args.template_out).write_text(template_values.minified(body), encoding="utf-8")
+        Path(args.resources_out).write_text(json.dumps(to_import, indent=1) + "\n", encoding="utf-8")
+        rows = [(row[1], row[3]) for row in adopt]
+    for row in rows:
+        print("\t".join(row))
+
+
 def run(args: argparse.Namespace) -> int:
-    if args.command == "versions":
+    if args.command in ("importable", "reserved-names", "import-request", "minify"):
+        run_template_values(args)
+    elif args.command == "versions":
         print("\n".join(versions(Path(args.root))))
     elif args.command == "stacks":
         print("\n".join(stacks_in(Path(args.directory))))

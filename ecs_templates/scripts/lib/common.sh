@@ -100,6 +100,13 @@ stack_name_for() {
   printf '%s\n' "$name"
 }
 
+# The RepositoryNamePrefix a stack gets when none is given: empty (the lab's repository names)
+# for the default prefix, PREFIX/ in lower case for another one, so that a second copy of the
+# stacks has repositories of its own.
+default_repository_prefix() {
+  [[ $PREFIX == wordpress ]] || printf '%s/\n' "${PREFIX,,}"
+}
+
 # The aws CLI, a region, and credentials that work; sets AWS_ARGS.
 require_aws() {
   command -v aws >/dev/null 2>&1 ||

@@ -108,7 +108,9 @@ def test_service_runs_one_task_with_its_own_public_ip(stack):
 
 
 def test_spot_weight_adds_fargate_spot_to_the_strategy():
-    data = ecs_fargate.build(config_with({"fargate": {"spot_weight": 3}})).to_dict()
+    data = ecs_fargate.build(config_with({"fargate": {"spot_weight": 3, "architecture": "x86_64"}})).to_dict()
+    task = data["Resources"]["TaskDefinition"]["Properties"]
+    assert task["RuntimePlatform"]["CpuArchitecture"] == "X86_64"
     assert data["Resources"]["Service"]["Properties"]["CapacityProviderStrategy"] == [
         {"Base": 0, "CapacityProvider": "FARGATE", "Weight": 1},
         {"CapacityProvider": "FARGATE_SPOT", "Weight": 3}]
@@ -236,6 +238,10 @@ def test_fargate_config_defaults_and_names(default_config):
 @pytest.mark.parametrize("overrides, field, fragment", [
     ({"fargate": {"architecture": "sparc"}}, "fargate.architecture", "arm64, x86_64"),
     ({"fargate": {"spot_weight": -1}}, "fargate.spot_weight", "below the minimum 0"),
+    # Fargate Spot runs X86_64 Linux tasks only: the default arm64 task cannot have a Spot share.
+    ({"fargate": {"spot_weight": 1}}, "fargate.spot_weight",
+     "Fargate Spot runs only x86_64 Linux tasks, not arm64; set fargate.architecture: x86_64 to use Spot, "
+     "or spot_weight: 0"),
     ({"fargate": {"clusterName": "x"}}, "fargate.clusterName", "did you mean 'cluster_name'?"),
     ({"fargate": {"service_name": "Bad_Name"}}, "fargate.service_name", "not a valid name"),
     ({"fargate": {"task_cpu": "half"}}, "fargate.task_cpu", "expected an integer"),
@@ -281,6 +287,10 @@ def test_two_containers_on_one_port_are_refused_under_awsvpc():
      "        - {container: db, port: 3306, env: WORDPRESS_DB_HOST}\n",
      "application.containers.wordpress.uses.db: no container named 'db' in the task (containers: "
      "mariadb, wordpress); define db under application.containers or remove it from wordpress's uses"),
+    # Spot with the default arm64 task: refused with the two ways out
+    ("fargate:\n  spot_weight: 2\n",
+     "fargate.spot_weight: Fargate Spot runs only x86_64 Linux tasks, not arm64; set fargate.architecture: "
+     "x86_64 to use Spot, or spot_weight: 0"),
     # an invalid Fargate size
     ("fargate:\n  task_cpu: 512\n  task_memory: 512\n",
      "fargate.task_memory: 512 MiB does not go with task_cpu 512 on Fargate; valid memory values for "

@@ -270,7 +270,7 @@ def test_rds_is_encrypted_private_managed_and_snapshotted(default_templates):
     database = template["Resources"]["Database"]
     assert (database["DeletionPolicy"], database["UpdateReplacePolicy"]) == ("Snapshot", "Snapshot")
     props = database["Properties"]
-    assert props["Engine"] == "mariadb" and props["EngineVersion"] == "11.4.8"
+    assert props["Engine"] == "mariadb" and props["EngineVersion"] == "11.4"
     assert props["StorageEncrypted"] is True and props["PubliclyAccessible"] is False
     assert props["ManageMasterUserPassword"] is True and "MasterUserPassword" not in props
     assert props["MasterUserSecret"] == {"KmsKeyId": {"Fn::If": ["HasSecretsKmsKeyArn", {"Ref": "SecretsKmsKeyArn"},
@@ -456,7 +456,11 @@ def test_services_defaults(default_config):
     ({"web_container": "nginx"}, "services.web_container", "no container named 'nginx'"),
     ({"database_container": "wordpress"}, "services.database_container", "must differ"),
     ({"namespace": "Not A Domain"}, "services.namespace", "is not a private DNS domain"),
-    ({"rds": {"engine_version": "11"}}, "services.rds.engine_version", "give a full MariaDB version"),
+    ({"rds": {"engine_version": "11"}}, "services.rds.engine_version", "give an RDS for MariaDB major version"),
+    # 11.8 turns require_secure_transport on, and WordPress connects without TLS
+    ({"rds": {"engine_version": "11.8"}}, "services.rds.engine_version",
+     "requires TLS for every connection (require_secure_transport ON)"),
+    ({"rds": {"engine_version": "12.0.2"}}, "services.rds.engine_version", "use 11.4 or 10.11"),
     ({"rds": {"max_allocated_storage_gib": 10}}, "services.rds.max_allocated_storage_gib", "below the minimum 20"),
     ({"rds": {"allocated_storage_gib": 50, "max_allocated_storage_gib": 40}},
      "services.rds.max_allocated_storage_gib", "storage autoscaling can only grow"),

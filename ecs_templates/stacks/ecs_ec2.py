@@ -33,7 +33,8 @@ def build(config: Config) -> Template:
     instance_profile = add_instance_profile(template, cluster=cluster)
     capacity_provider = add_ec2_capacity(template, deployment.capacity, cluster=cluster,
                                          security_group=security_group, subnets=subnets,
-                                         instance_profile=instance_profile)
+                                         instance_profile=instance_profile, task_cpu=deployment.task_cpu,
+                                         task_memory=deployment.task_memory)
     associations = add_capacity_provider_associations(
         template, cluster=cluster, providers=[Ref(capacity_provider)], default_provider=Ref(capacity_provider))
     task = add_application_task(

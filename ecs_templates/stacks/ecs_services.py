@@ -173,7 +173,8 @@ def build(config: Config, variant: str) -> Template:
             description="Container instances: no inbound traffic (each task has its own interface and group)")
         capacity_provider = add_ec2_capacity(
             template, config.ec2.capacity, cluster=cluster, security_group=instance_group, subnets=task_subnets,
-            instance_profile=add_instance_profile(template, cluster=cluster))
+            instance_profile=add_instance_profile(template, cluster=cluster),
+            task_cpu=services.task_cpu, task_memory=services.task_memory)
         # The web tasks go on the instances; a MariaDB task stays on Fargate, where no scale-in drains it.
         providers = [Ref(capacity_provider)] + ([FARGATE] if variant == "mariadb" else [])
         web_public_ip = "DISABLED"  # EC2 tasks cannot have a public IP; the instance pulls the images

@@ -173,3 +173,26 @@ def test_launch_template_suits_the_al2023_ecs_ami(stack):
     assert [device["DeviceName"] for device in data["BlockDeviceMappings"]] == ["/dev/xvda"]
     user_data = data["UserData"]["Fn::Base64"]["Fn::Sub"][0]
     assert "/etc/ecs/ecs.config" in user_data and "ECS_CLUSTER=${Cluster}" in user_data
+
+
+def test_an_update_keeps_the_task_on_its_instance(stack):
+    """Fixed host port 80, data on the instance: the old task stops first, no second copy, no second instance."""
+    deployment = stack["Resources"]["Service"]["Properties"]["DeploymentConfiguration"]
+    assert (deployment["MaximumPercent"], deployment["MinimumHealthyPercent"]) == (100, 0)
+    assert deployment["DeploymentCircuitBreaker"] == {"Enable": True, "Rollback": True}
+
+
+def test_mariadb_data_outlives_a_task_restart_on_the_instance(stack):
+    """Defect 7 on EC2: /var/lib/mysql is a shared-scope Docker volume of the instance, not the container's layer."""
+    task = stack["Resources"]["TaskDefinition"]["Properties"]
+    assert task["Volumes"] == [{"Name": "mariadb-data", "DockerVolumeConfiguration": {
+        "Scope": "shared", "Autoprovision": True, "Driver": "local"}}]
+    assert containers(stack)["mariadb"]["MountPoints"] == [
+        {"ContainerPath": "/var/lib/mysql", "ReadOnly": False, "SourceVolume": "mariadb-data"}]
+    assert "MountPoints" not in containers(stack)["wordpress"]
+
+
+def test_fargate_keeps_the_same_volume_as_task_storage(default_templates):
+    """Fargate has no Docker volumes: the same mount is task storage there (the README says what that loses)."""
+    task = default_templates["ecs-fargate"]["Resources"]["TaskDefinition"]["Properties"]
+    assert task["Volumes"] == [{"Name": "mariadb-data"}]

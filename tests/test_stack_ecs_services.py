@@ -238,8 +238,10 @@ def test_mariadb_keeps_its_data_on_efs_as_one_task(default_templates):
         "AccessPointId": {"Ref": "MariadbAccessPoint"}, "IAM": "ENABLED"}
     mariadb = containers(template, "MariadbTaskDefinition")
     assert list(mariadb) == ["mariadb"]
-    assert mariadb["mariadb"]["MountPoints"] == [{"ContainerPath": "/var/lib/mysql", "SourceVolume": "data",
+    # The application's own volume of the data directory (mariadb-data), put on EFS.
+    assert mariadb["mariadb"]["MountPoints"] == [{"ContainerPath": "/var/lib/mysql", "SourceVolume": "mariadb-data",
                                                   "ReadOnly": False}]
+    assert task["Volumes"][0]["Name"] == "mariadb-data" and "DockerVolumeConfiguration" not in task["Volumes"][0]
     assert mariadb["mariadb"]["HealthCheck"]["Command"][0] == "CMD-SHELL"
     service = template["Resources"]["DatabaseService"]["Properties"]
     assert service["DesiredCount"] == 1

@@ -78,11 +78,12 @@ class Connection:
 
 @dataclass(frozen=True)
 class Mount:
-    """A task volume mounted into a container at `path`.
+    """A task volume mounted into a container at `path`, shared by the containers that mount it.
 
-    The volume is declared on the task without a host path or file system: it lives as
-    long as the task (under EC2 and Fargate alike) and is shared by the containers that
-    mount it. Keeping data beyond one task needs EFS, which a stack attaches by name.
+    On Fargate it is task storage: it lives as long as the task. On EC2 (ecs-ec2) it is a
+    Docker volume of the container instance (scope shared), which outlives a restart of the
+    task on that instance but not the instance. Keeping data beyond both needs EFS, which
+    the services stacks attach by name.
     """
 
     volume: str

@@ -80,6 +80,7 @@ def add_application_task(template: Template, config: Config, *, family: str, net
                          secrets: Mapping[str, Any] | None = None,
                          task_role_statements: Sequence[Statement] = (),
                          task_role_parameter_description: str = iam.TASK_ROLE_DESCRIPTION,
+                         on_instance: bool = False,
                          prefix: str = "") -> ApplicationTask:
     """Secrets, log group, images, IAM roles and the task definition of the application.
 
@@ -87,7 +88,8 @@ def add_application_task(template: Template, config: Config, *, family: str, net
     (TaskDefinition, TaskRole, TaskExecutionRole, the log group's outputs) and pass the
     `secrets` the template already has (generated secrets, or SecretSource such as an RDS
     managed password): only the missing ones are generated. Each task gets its own roles,
-    so one task's execution role reads only that task's secrets.
+    so one task's execution role reads only that task's secrets. `on_instance` (EC2): the
+    containers' own volumes are Docker volumes of the instance that outlive the task.
     """
     app = config.application
     chosen = list(containers if containers is not None else app.containers)
@@ -115,7 +117,7 @@ def add_application_task(template: Template, config: Config, *, family: str, net
         template, app, family=family, network_mode=network_mode, compatibility=compatibility,
         cpu=cpu, memory=memory, architecture=architecture, images=images, secrets=available,
         log_group=log_group, execution_role_arn=execution_role_arn, task_role_arn=task_role_arn,
-        containers=chosen, service_hosts=service_hosts, volumes=volumes,
+        containers=chosen, service_hosts=service_hosts, volumes=volumes, on_instance=on_instance,
         logical_name=f"{prefix}TaskDefinition")
     add_output(template, f"{prefix}LogGroupName", Ref(log_group),
                f"CloudWatch Logs group of the {' and '.join(c.name for c in chosen)} containers"

@@ -40,13 +40,20 @@ def build(config: Config) -> Template:
     task = add_application_task(
         template, config, family=deployment.task_family, network_mode=NETWORK_MODE, compatibility="EC2",
         cpu=deployment.task_cpu, memory=deployment.task_memory,
-        architecture=deployment.capacity.architecture)
+        architecture=deployment.capacity.architecture,
+        # The containers' volumes (MariaDB's data directory) outlive a restart of the task on its instance.
+        on_instance=True)
     service = add_service(
         template, deployment.service_name, cluster=cluster, task_definition=task.task_definition,
         desired_count=deployment.desired_count, capacity_provider=Ref(capacity_provider),
-        # A fixed host port (80) allows one task per instance: with 200 % the capacity
-        # provider starts a second instance for the new task, then scales back in.
-        minimum_healthy_percent=100, maximum_percent=200,
+        # A fixed host port (80) allows one task per instance, and the data lives on that instance:
+        # an update stops the old task before it starts the new one in its place (maximumPercent 100,
+        # minimumHealthyPercent 0), so no second copy asks the capacity provider for a second
+        # instance (which took the site, its address and its data elsewhere with 200 % / 100 %).
+        # "the maximum percent parameter represents an upper limit on the number of tasks ... in
+        # the RUNNING or PENDING state during a deployment": one site down for the restart, not moved.
+        # https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html
+        minimum_healthy_percent=0, maximum_percent=100,
         depends_on=[associations])
     add_output(template, "ClusterName", Ref(cluster), "ECS cluster")
     add_output(template, "ServiceName", service.GetAtt("Name"), "ECS service running the application")

@@ -68,3 +68,11 @@ def assert_build_refuses(tmp_path: Path, config_text: str, fragment: str) -> Non
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not out.exists()
+
+
+def name_parameter(template: dict[str, Any], value: Any) -> str:
+    """A name that must come from a parameter (two copies of a stack in one account): its default."""
+    assert isinstance(value, dict) and set(value) == {"Ref"}, f"{value!r} is a literal name, not a parameter"
+    parameter = template["Parameters"][value["Ref"]]
+    assert parameter["Type"] == "String" and parameter["AllowedPattern"]
+    return parameter["Default"]

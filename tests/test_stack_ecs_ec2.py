@@ -7,7 +7,7 @@ import pytest
 
 from ecs_templates.config import instance_types
 from ecs_templates.stacks import ecs_ec2
-from tests.conftest import config_with, one_resource, resources_of_type
+from tests.conftest import config_with, name_parameter, one_resource, resources_of_type
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def containers(stack):
 
 def test_task_definition_is_annex_2_fixed(stack):
     task = one_resource(stack, "AWS::ECS::TaskDefinition")["Properties"]
-    assert task["Family"] == "wordpress-task"
+    assert name_parameter(stack, task["Family"]) == "wordpress-task"
     assert task["NetworkMode"] == "bridge"
     assert (task["Cpu"], task["Memory"]) == ("1024", "1024")
     assert task["RequiresCompatibilities"] == ["EC2"]
@@ -63,7 +63,7 @@ def test_only_port_80_is_public(stack):
 
 def test_cluster_capacity_and_service(stack):
     cluster = one_resource(stack, "AWS::ECS::Cluster")["Properties"]
-    assert cluster["ClusterName"] == "wordpress-cluster"
+    assert name_parameter(stack, cluster["ClusterName"]) == "wordpress-cluster"
     assert {"Name": "containerInsights", "Value": "enabled"} in cluster["ClusterSettings"]
     group = one_resource(stack, "AWS::AutoScaling::AutoScalingGroup")["Properties"]
     assert (group["MinSize"], group["DesiredCapacity"], group["MaxSize"]) == ("0", "1", "2")
@@ -72,7 +72,7 @@ def test_cluster_capacity_and_service(stack):
     assert provider["ManagedScaling"]["Status"] == "ENABLED"
     service = one_resource(stack, "AWS::ECS::Service")
     props = service["Properties"]
-    assert props["ServiceName"] == "wordpress-service"
+    assert name_parameter(stack, props["ServiceName"]) == "wordpress-service"
     assert props["SchedulingStrategy"] == "REPLICA" and props["DesiredCount"] == 1
     assert props["DeploymentConfiguration"]["DeploymentCircuitBreaker"] == {"Enable": True, "Rollback": True}
     assert service["DependsOn"] == ["ClusterCapacityProviders"]
@@ -196,3 +196,18 @@ def test_fargate_keeps_the_same_volume_as_task_storage(default_templates):
     """Fargate has no Docker volumes: the same mount is task storage there (the README says what that loses)."""
     task = default_templates["ecs-fargate"]["Resources"]["TaskDefinition"]["Properties"]
     assert task["Volumes"] == [{"Name": "mariadb-data"}]
+
+
+@pytest.mark.parametrize("name", ["ecs-ec2", "ecs-fargate"])
+def test_names_come_from_parameters_so_two_copies_can_coexist(default_templates, name):
+    """A second copy (another stack name or prefix) gives its own names; the defaults are the lab's."""
+    template = default_templates[name]
+    suffix = "" if name == "ecs-ec2" else "-fargate"
+    resources = template["Resources"]
+    assert name_parameter(template, resources["Cluster"]["Properties"]["ClusterName"]) == f"wordpress{suffix}-cluster"
+    assert name_parameter(template, resources["Service"]["Properties"]["ServiceName"]) == f"wordpress{suffix}-service"
+    assert name_parameter(template, resources["TaskDefinition"]["Properties"]["Family"]) == f"wordpress{suffix}-task"
+    literal = {key: value for resource in resources.values()
+               for key, value in resource.get("Properties", {}).items()
+               if key in ("ClusterName", "ServiceName", "Family") and isinstance(value, str)}
+    assert literal == {}

@@ -16,7 +16,7 @@ from ecs_templates import wiring
 from ecs_templates.config.model import Connection
 from ecs_templates.errors import ConfigError
 from ecs_templates.stacks import STACKS, build_all, ecs_services
-from tests.conftest import assert_build_refuses, config_with, one_resource, resources_of_type
+from tests.conftest import assert_build_refuses, config_with, name_parameter, one_resource, resources_of_type
 
 VARIANTS = ("mariadb", "rds")
 CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
@@ -254,8 +254,9 @@ def test_mariadb_keeps_its_data_on_efs_as_one_task(default_templates):
 def test_mariadb_has_a_stable_private_dns_name(default_templates):
     template = default_templates["ecs-services-mariadb"]
     namespace = one_resource(template, "AWS::ServiceDiscovery::PrivateDnsNamespace")["Properties"]
-    assert namespace == {"Name": "wordpress.internal", "Vpc": {"Ref": "VpcId"},
+    assert namespace == {"Name": {"Ref": "NamespaceName"}, "Vpc": {"Ref": "VpcId"},
                          "Description": "Private DNS names of this stack's services"}
+    assert name_parameter(template, namespace["Name"]) == "wordpress.internal"
     discovery = template["Resources"]["MariadbDiscoveryService"]["Properties"]
     assert discovery["Name"] == "mariadb"
     assert discovery["DnsConfig"]["DnsRecords"] == [{"Type": "A", "TTL": 10}]
@@ -263,7 +264,8 @@ def test_mariadb_has_a_stable_private_dns_name(default_templates):
         {"RegistryArn": {"Fn::GetAtt": ["MariadbDiscoveryService", "Arn"]}}]
     web = containers(template, "WordpressTaskDefinition")["wordpress"]
     env = {e["Name"]: e["Value"] for e in web["Environment"]}
-    assert env["WORDPRESS_DB_HOST"] == "mariadb.wordpress.internal:3306"
+    namespace_host = {"Fn::Sub": ["mariadb.${Namespace}", {"Namespace": {"Ref": "NamespaceName"}}]}
+    assert env["WORDPRESS_DB_HOST"] == {"Fn::Sub": ["${Host}:3306", {"Host": namespace_host}]}
     assert "DatabaseService" in template["Resources"]["WebService"]["DependsOn"]
 
 
@@ -345,7 +347,7 @@ def test_outputs_site_url_database_endpoint_file_system(stack, variant):
     assert outputs["FileSystemId"]["Value"] == {"Ref": "FileSystem"}
     endpoint = outputs["DatabaseEndpoint"]["Value"]
     if variant == "mariadb":
-        assert endpoint == "mariadb.wordpress.internal:3306"
+        assert endpoint == {"Fn::Sub": ["mariadb.${Namespace}:3306", {"Namespace": {"Ref": "NamespaceName"}}]}
     else:
         assert endpoint == {"Fn::Join": [":", [{"Fn::GetAtt": ["Database", "Endpoint.Address"]},
                                                {"Fn::GetAtt": ["Database", "Endpoint.Port"]}]]}
@@ -582,3 +584,16 @@ def test_a_mount_the_application_already_has_goes_on_efs():
     assert "EFSVolumeConfiguration" not in volumes["cache"]
     mounts = {m["ContainerPath"]: m["SourceVolume"] for m in task["ContainerDefinitions"][0]["MountPoints"]}
     assert mounts == {"/var/www/html": "wp_data", "/tmp/cache": "cache"}
+
+
+def test_names_come_from_parameters_so_two_copies_can_coexist(stack, variant):
+    """Cluster, services, task families (and the namespace) default to the configured names, but are parameters."""
+    resources = stack["Resources"]
+    assert name_parameter(stack, resources["Cluster"]["Properties"]["ClusterName"]) == f"wordpress-{variant}-cluster"
+    assert name_parameter(stack, resources["WebService"]["Properties"]["ServiceName"]) == "wordpress-service"
+    assert name_parameter(stack, resources["WordpressTaskDefinition"]["Properties"]["Family"]) == \
+        f"wordpress-{variant}-web"
+    if variant == "mariadb":
+        assert name_parameter(stack, resources["DatabaseService"]["Properties"]["ServiceName"]) == "mariadb-service"
+        assert name_parameter(stack, resources["MariadbTaskDefinition"]["Properties"]["Family"]) == \
+            "wordpress-mariadb-database"

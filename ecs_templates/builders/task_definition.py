@@ -108,7 +108,7 @@ def instance_volume(name: str) -> ecs.Volume:
         Scope="shared", Autoprovision=True, Driver="local"))
 
 
-def add_task_definition(template: Template, app: Application, *, family: str, network_mode: str,
+def add_task_definition(template: Template, app: Application, *, family: Any, network_mode: str,
                         compatibility: str, cpu: int, memory: int, architecture: str,
                         images: Mapping[str, Any], secrets: Mapping[str, Any],
                         log_group: logs.LogGroup, execution_role_arn: Any, task_role_arn: Any,

@@ -20,6 +20,7 @@ from ecs_templates.config.model import (
     check_name,
 )
 from ecs_templates.config import instance_types
+from ecs_templates.config.database_user import MASTER_USERNAME
 from ecs_templates.errors import ConfigError
 
 PATH = "services"
@@ -221,10 +222,11 @@ class ServicesDeployment:
             check_fits_instance(self.task_cpu, self.task_memory, capacity.instance, PATH)
 
     def rds_database_settings(self, database: Container) -> tuple[str, str, str]:
-        """(database name, master user name, password secret) that RDS takes over from the container.
+        """(database name, application user, its password secret) that RDS takes over from the container.
 
-        RDS replaces the database container, so it keeps the container's database and user, and
-        whoever read the container's password secret reads RDS's managed password instead.
+        RDS replaces the database container, so it keeps the container's database, user and that
+        user's password secret; the master user (the container's root) is another one, whose
+        password RDS manages and rotates (see config/database_user.py).
         """
         env = database.environment_map
         secrets = dict(database.secrets)
@@ -244,6 +246,11 @@ class ServicesDeployment:
                 raise ConfigError(f"{database.path}.environment.{key}",
                                   f"{value!r} is not valid as an RDS {what}: a letter, then letters, digits "
                                   "or _ (at most 16)")
+        key, user = found["user"]
+        if user == MASTER_USERNAME:
+            raise ConfigError(f"{database.path}.environment.{key}",
+                              f"{user!r} is the RDS master user of choice rds; the application connects as its "
+                              "own user: give it another name")
         return found["database name"][1], found["user"][1], found["password secret"][1]
 
     def web_secret_definitions(self, web: str) -> tuple[GeneratedSecret, ...]:

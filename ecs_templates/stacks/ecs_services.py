@@ -42,6 +42,7 @@ from ecs_templates.builders.secrets import add_generated_secret
 from ecs_templates.builders.scaling import add_service_scaling, add_task_count_parameters
 from ecs_templates.builders.service import add_service, capacity_provider_strategy
 from ecs_templates.builders.template import add_output, new_template
+from ecs_templates.config import database_user
 from ecs_templates.config.model import Config, Container, Mount
 from ecs_templates.config.services import FileShare, ServicesDeployment
 from ecs_templates.naming import logical_id
@@ -192,14 +193,21 @@ def build(config: Config, variant: str) -> Template:
             file_system=file_system, volume=volumes[database.name], mount_targets=mount_targets,
             associations=associations)
         after_database = [database_service]
+        web_containers = [web]
     else:
+        # Issue 11 item 8: WordPress connects as its own user (MYSQL_USER, with the generated db-password
+        # secret, never rotated), which a setup container of the web task creates at each start with the
+        # RDS-managed master secret (rotated weekly); see config/database_user.py.
         name, user, password = services.rds_database_settings(database)
         instance = rds.add_database(template, services.rds, subnets=subnets, security_group=database_group,
-                                    database_name=name, master_username=user, port=database_port,
-                                    deletion_protection=deletion_protection,
+                                    database_name=name, master_username=database_user.MASTER_USERNAME,
+                                    port=database_port, deletion_protection=deletion_protection,
                                     secret_kms_key=add_secrets_kms_key(template)[0])
-        secrets = {password: rds.master_password(instance)}
+        secrets = {database_user.MASTER_SECRET_ENTRY: rds.master_password(instance)}
         hosts = {database.name: GetAtt(instance, "Endpoint.Address")}
+        setup = database_user.setup_container(database, database_name=name, user=user, password_secret=password,
+                                              port=database_port)
+        web_containers = [setup, database_user.after_setup(web, setup)]
         endpoint = rds.endpoint(instance)
         after_database = []
         add_output(template, "DatabaseSecretArn", GetAtt(instance, "MasterUserSecret.SecretArn"),
@@ -214,7 +222,7 @@ def build(config: Config, variant: str) -> Template:
         family_name=add_ecs_name(template, "WebTaskFamily", kind="family", what=web.name,
                                  default=services.task_family(app.name, variant, "web")),
         compatibility=services.launch_type.upper(), cpu=services.task_cpu, memory=services.task_memory,
-        architecture=services.architecture, containers=[web], service_hosts=hosts,
+        architecture=services.architecture, containers=web_containers, service_hosts=hosts,
         volumes=[efs.efs_volume(volumes[web.name], file_system=file_system, access_point=web_access_point)],
         secrets=secrets, prefix=logical_id(web.name), task_role_parameter_description=TASK_ROLE_DESCRIPTION,
         task_role_statements=[efs.mount_statement(file_system=file_system, access_point=web_access_point)])

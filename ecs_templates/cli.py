@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
-from ecs_templates import __version__
+from ecs_templates import __version__, deploy_commands
 from ecs_templates.artifacts import (
     newest_version_directory,
     render_templates,
@@ -90,6 +90,10 @@ def parser() -> argparse.ArgumentParser:
     scan.add_argument("--checkov", metavar="PATH",
                       help="the checkov program (default: $CHECKOV, else checkov on PATH)")
     scan.set_defaults(run=run_scan)
+
+    # Listed here for --help; main() hands their arguments to the scripts before any parsing.
+    for name in deploy_commands.COMMANDS:
+        commands.add_parser(name, add_help=False, help=deploy_commands.summary(name))
     return root
 
 
@@ -211,7 +215,14 @@ def run_import_compose(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] in deploy_commands.COMMANDS:
+        try:
+            return deploy_commands.run_script(arguments[0], arguments[1:])
+        except EcsTemplatesError as error:
+            print(f"ecs-templates: error: {error}", file=sys.stderr)
+            return 1
+    args = parser().parse_args(arguments)
     try:
         return args.run(args)
     except EcsTemplatesError as error:

@@ -5,13 +5,16 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 import pytest
 
 from ecs_templates.config import Config, load_config, parse_config
 from ecs_templates.stacks import build_all
 from ecs_templates.validation import Validator
+
+if TYPE_CHECKING:
+    from emulator import Deployer, Emulator
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +33,28 @@ def default_templates(default_config: Config) -> dict[str, dict[str, Any]]:
 @pytest.fixture(scope="session")
 def validator() -> Validator:
     return Validator()
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[Emulator]:
+    """moto's server on 127.0.0.1, for the emulator tests (imported here only when one runs)."""
+    from emulator import Emulator
+
+    server = Emulator()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def deployer(emulator: Emulator, tmp_path: Path) -> Deployer:
+    """Runs the deploy scripts against an emptied emulator, with a stand-in docker on PATH."""
+    from emulator import Deployer
+
+    emulator.reset()
+    deployer = Deployer(emulator.url, tmp_path)
+    deployer.install_standin_docker()
+    return deployer
 
 
 def config_with(overrides: dict[str, Any]) -> Config:

@@ -15,14 +15,14 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 from moto.cloudformation.models import cloudformation_backends
 
 from ecs_templates.artifacts import newest_version_directory
-from emulator import ROOT, SCRIPTS, Deployer, Emulator, listed
+from emulator import ROOT, SCRIPTS, Deployer, listed
 
 pytestmark = [
     pytest.mark.emulator,
@@ -40,22 +40,6 @@ SCRIPT_NAMES = sorted(path.name for path in SCRIPTS.glob("*.sh"))
 
 def template_of(stack: str) -> dict[str, Any]:
     return json.loads((NEWEST / f"{stack}.json").read_text())
-
-
-@pytest.fixture(scope="session")
-def emulator() -> Iterator[Emulator]:
-    server = Emulator()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def deployer(emulator: Emulator, tmp_path: Path) -> Deployer:
-    emulator.reset()
-    deployer = Deployer(emulator.url, tmp_path)
-    deployer.install_standin_docker()
-    return deployer
 
 
 def nothing_created(deployer: Deployer) -> None:

@@ -3,9 +3,15 @@
 # --region, --profile and --endpoint-url (AWS_ENDPOINT_URL) so the scripts run unchanged
 # against AWS or a local emulator.
 
-SCRIPT_NAME=$(basename "$0")
+# ECS_TEMPLATES_COMMAND: the name `ecs-templates deploy` (and its siblings) runs a script under.
+SCRIPT_NAME=${ECS_TEMPLATES_COMMAND:-$(basename "$0")}
 SCRIPTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-TEMPLATES_DIR=${ECS_TEMPLATES_DIR:-$(dirname "$SCRIPTS_DIR")/templates}
+# The templates: ECS_TEMPLATES_DIR; else, in a clone (setup.cfg beside ecs_templates/), its
+# templates/; else (the scripts installed with the package) the current directory's templates/.
+CLONE_DIR=$(cd -P "$SCRIPTS_DIR/../.." && pwd)
+DEFAULT_TEMPLATES_DIR=$PWD/templates
+[[ ! -f $CLONE_DIR/setup.cfg ]] || DEFAULT_TEMPLATES_DIR=$CLONE_DIR/templates
+TEMPLATES_DIR=${ECS_TEMPLATES_DIR:-$DEFAULT_TEMPLATES_DIR}
 HELPER=$SCRIPTS_DIR/lib/cfn_helper.py
 POLL_SECONDS=${DEPLOY_POLL_SECONDS:-5}
 WAIT_MINUTES=${DEPLOY_TIMEOUT_MINUTES:-60}
@@ -59,7 +65,7 @@ COMMON_HELP="Common options:
   -h, --help          this help
 
 Environment: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL (passed as --endpoint-url to every
-call, e.g. a local emulator), ECS_TEMPLATES_DIR (default: the repository's templates/),
+call, e.g. a local emulator), ECS_TEMPLATES_DIR (default: a clone's templates/, else ./templates),
 DEPLOY_POLL_SECONDS (5), DEPLOY_TIMEOUT_MINUTES (60)."
 
 make_workdir() {
@@ -70,10 +76,10 @@ make_workdir() {
 # The version directory: --version, or the newest templates/v*/. Sets VERSION and VERSION_DIR.
 resolve_version() {
   command -v python3 >/dev/null 2>&1 || die "python3 is not on PATH (the scripts read templates with it)"
-  [[ -d $TEMPLATES_DIR ]] || die "no templates directory $TEMPLATES_DIR: run 'make templates'"
+  [[ -d $TEMPLATES_DIR ]] || die "no templates directory $TEMPLATES_DIR: run 'ecs-templates build' (in a clone: make templates)"
   local available
   available=$(helper versions "$TEMPLATES_DIR")
-  [[ -n $available ]] || die "no template version in $TEMPLATES_DIR: run 'make templates'"
+  [[ -n $available ]] || die "no template version in $TEMPLATES_DIR: run 'ecs-templates build' (in a clone: make templates)"
   [[ -n $VERSION ]] || VERSION=$(tail -n 1 <<<"$available")
   VERSION_DIR=$TEMPLATES_DIR/v$VERSION
   [[ -d $VERSION_DIR ]] ||
@@ -97,7 +103,7 @@ stack_name_for() {
 # The aws CLI, a region, and credentials that work; sets AWS_ARGS.
 require_aws() {
   command -v aws >/dev/null 2>&1 ||
-    die "the aws CLI is not on PATH: install it (pip install awscli, or AWS CLI v2), or use .venv/bin/aws from 'make test'"
+    die "the aws CLI is not on PATH: install it (pip install awscli, or AWS CLI v2: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)"
   AWS_ARGS=()
   [[ -z $PROFILE ]] || AWS_ARGS+=(--profile "$PROFILE")
   if [[ -z $REGION ]]; then

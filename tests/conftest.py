@@ -100,3 +100,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "checkov" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.checkov)
+
+
+def name_parameter(template: dict[str, Any], value: Any) -> str:
+    """A name that must come from a parameter (two copies of a stack in one account): its default."""
+    assert isinstance(value, dict) and set(value) == {"Ref"}, f"{value!r} is a literal name, not a parameter"
+    parameter = template["Parameters"][value["Ref"]]
+    assert parameter["Type"] == "String" and parameter["AllowedPattern"]
+    return parameter["Default"]

@@ -51,7 +51,7 @@ def prices_with(change) -> dict[str, Any]:
 
 
 def fargate_alb_efs_rds() -> dict[str, Any]:
-    """Fargate tasks (2 on-demand + 3 Spot) behind an internet-facing ALB, with EFS and RDS."""
+    """Fargate tasks (2 on-demand + 3 Spot, X86_64: Spot runs no ARM64 task) behind an ALB, with EFS and RDS."""
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": "ecs-templates test | ecs-services: WordPress on Fargate behind an ALB, EFS and RDS",
@@ -87,7 +87,7 @@ def fargate_alb_efs_rds() -> dict[str, Any]:
             "TaskDefinition": {"Type": "AWS::ECS::TaskDefinition", "Properties": {
                 "Family": "wordpress-services", "Cpu": "512", "Memory": "1024", "NetworkMode": "awsvpc",
                 "RequiresCompatibilities": ["FARGATE"],
-                "RuntimePlatform": {"CpuArchitecture": "ARM64", "OperatingSystemFamily": "LINUX"},
+                "RuntimePlatform": {"CpuArchitecture": "X86_64", "OperatingSystemFamily": "LINUX"},
                 "Volumes": [{"Name": "wp-content",
                              "EFSVolumeConfiguration": {"FilesystemId": {"Ref": "FileSystem"}}}],
                 "ContainerDefinitions": [{

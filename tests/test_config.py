@@ -13,7 +13,7 @@ def test_default_is_the_seed_application(default_config):
     app = default_config.application
     assert [c.name for c in app.containers] == ["mariadb", "wordpress"]
     wordpress, mariadb = app.container("wordpress"), app.container("mariadb")
-    assert wordpress.image == "wordpress:latest" and mariadb.image == "mariadb:11.0.2"
+    assert wordpress.image == "wordpress:latest" and mariadb.image == "mariadb:11.4"
     assert wordpress.environment_map == {
         "WORDPRESS_CONFIG_EXTRA": "define('WP_AUTO_UPDATE_CORE', false);",
         "WORDPRESS_DB_NAME": "wordpress", "WORDPRESS_DB_USER": "wordpress"}

@@ -196,6 +196,14 @@ CHECKS = {
 INLINE_LIMIT = 51_200
 
 
+def with_parameter_defaults(template: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
+    """Top-level properties that are a parameter (names: cluster, service, family) as deployed: its default."""
+    parameters = template.get("Parameters", {})
+    return {key: parameters[value["Ref"]]["Default"]
+            if isinstance(value, dict) and set(value) == {"Ref"} and "Default" in parameters.get(value["Ref"], {})
+            else value for key, value in properties.items()}
+
+
 def check_deployed(deployer: Deployer, stack_name: str, template: dict[str, Any]) -> None:
     """Every resource of a type the emulator models is there, as the template describes it."""
     resources = deployer.resources(stack_name)
@@ -204,7 +212,7 @@ def check_deployed(deployer: Deployer, stack_name: str, template: dict[str, Any]
         check = CHECKS.get(spec["Type"])
         if check is not None and "Condition" not in spec:
             assert logical in resources, f"{logical} missing from {stack_name}"
-            check(deployer, resources[logical]["PhysicalResourceId"], spec["Properties"])
+            check(deployer, resources[logical]["PhysicalResourceId"], with_parameter_defaults(template, spec["Properties"]))
             checked += 1
     assert checked > 0
 
@@ -341,7 +349,7 @@ def test_deploy_redeploy_update_url_delete(deployer: Deployer, stack: str) -> No
     assert deployer.stack(name) is None
     check_deleted(deployer, template, before)
     for logical, spec in retained.items():
-        CHECKS[spec["Type"]](deployer, physical[logical], spec["Properties"])
+        CHECKS[spec["Type"]](deployer, physical[logical], with_parameter_defaults(template, spec["Properties"]))
         assert physical[logical] in deleted.stdout.split("DeletionPolicy", 1)[1]
     for logical, group in groups.items():
         assert deployer.client("autoscaling").describe_auto_scaling_groups(

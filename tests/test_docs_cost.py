@@ -85,8 +85,8 @@ def test_second_configuration_by_hand(region):
 def test_fargate_alb_efs_rds_by_hand(region):
     result = estimate("ecs-services", fargate_alb_efs_rds(), region, Usage())
     assert _figures(result) == {
-        "AWS Fargate arm64": (D("35.04"), False),               # base 1 + 1 of 4 by weight: 2 x 730 x (0.5 x 0.04 + 1 x 0.004)
-        "AWS Fargate Spot (x86_64 rate)": (D("19.71"), False),       # 3 x 730 x (0.5 x 0.015 + 1 x 0.0015)
+        "AWS Fargate x86_64": (D("43.80"), False),              # base 1 + 1 of 4 by weight: 2 x 730 x (0.5 x 0.05 + 1 x 0.005)
+        "AWS Fargate Spot (x86_64 task)": (D("19.71"), False),       # 3 x 730 x (0.5 x 0.015 + 1 x 0.0015)
         "AWS Data Transfer": (D("10.00"), False),
         "Elastic Load Balancing": (D("16.43"), False),          # in the template: not optional
         "Amazon CloudWatch Logs": (D("1.03"), False),           # 2 x 0.5 + (2 x 14 / 30 = 0.93) x 0.03
@@ -95,22 +95,31 @@ def test_fargate_alb_efs_rds_by_hand(region):
         "Amazon RDS storage": (D("2.00"), False),               # 20 GB gp3 x 0.1
         "Amazon EFS": (D("1.50"), False),                       # 5 GB x 0.3
     }
-    assert result.required == result.with_optional == D("100.81")
-    assert [line.service for line in result.lines][:2] == ["AWS Fargate arm64", "AWS Fargate Spot (x86_64 rate)"]
+    assert result.required == result.with_optional == D("109.57")
+    assert [line.service for line in result.lines][:2] == ["AWS Fargate x86_64", "AWS Fargate Spot (x86_64 task)"]
     assert result.not_priced == ("AWS::ServiceDiscovery::PrivateDnsNamespace",)
     assert "Not priced" in render_estimate(result)
+
+
+def test_an_arm64_task_on_fargate_spot_is_never_priced(region):
+    """Fargate Spot runs X86_64 tasks only: a template that puts an ARM64 task there is refused, not priced."""
+    template = fargate_alb_efs_rds()
+    template["Resources"]["TaskDefinition"]["Properties"]["RuntimePlatform"]["CpuArchitecture"] = "ARM64"
+    with pytest.raises(EcsTemplatesError, match="on FARGATE_SPOT, but the task definition is arm64 and "
+                                                "Fargate Spot runs X86_64 Linux tasks only"):
+        estimate("ecs-services", template, region, Usage())
 
 
 def test_scale_out_and_rate_overrides(region):
     template = fargate_alb_efs_rds()
     scaled = estimate("ecs-services", template, region, Usage(), tasks=8)
     # the same strategy for 8 tasks: base 1 on FARGATE, then 7 by weight 1:3 -> 2 + 5 -> 3 on-demand, 5 Spot
-    assert _figures(scaled)["AWS Fargate arm64"] == (D("52.56"), False)           # 3 x 730 x 0.024
-    assert _figures(scaled)["AWS Fargate Spot (x86_64 rate)"] == (D("32.85"), False)   # 5 x 730 x 0.009
+    assert _figures(scaled)["AWS Fargate x86_64"] == (D("65.70"), False)          # 3 x 730 x 0.03
+    assert _figures(scaled)["AWS Fargate Spot (x86_64 task)"] == (D("32.85"), False)   # 5 x 730 x 0.009
     one_rate = estimate("ecs-services", template, region, Usage(), tasks=8, fargate_rate="arm64")
     assert _figures(one_rate)["AWS Fargate arm64"] == (D("140.16"), False)       # 8 x 730 x 0.024
     assert "8 tasks x (0.5 vCPU x 0.04 + 1 GB x 0.004) x 730 h" in render_estimate(one_rate)
-    assert "AWS Fargate Spot (x86_64 rate)" not in _figures(one_rate)
+    assert "AWS Fargate Spot (x86_64 task)" not in _figures(one_rate)
 
 
 def test_comparison_uses_the_fargate_stack_when_the_build_has_one(default_templates, region):
@@ -144,7 +153,7 @@ def test_comparison_without_fargate_stack_prices_the_ec2_task_at_a_fargate_size(
     assert comparison.scaled_tasks == 2 and ec2_scaled.by_category()["compute"] == D("58.40")
     assert arm64_scaled.by_category()["compute"] == D("70.08")
     assert any(line.sizing == "2 addresses x 730 h x 0.005/h" for line in arm64_scaled.lines)
-    spot = columns["Fargate Spot (x86_64 rate)"][0]
+    spot = columns["Fargate Spot (x86_64 task)"][0]
     assert spot.by_category()["compute"] == D("13.14")   # 730 x (0.015 + 2 x 0.0015)
     text = render_comparison(comparison)
     assert "| **Monthly, 1 task**" in text and "scaled out to 2 tasks" in text
@@ -208,7 +217,7 @@ def test_cli_cost_ecs_ec2_is_the_seed_table_with_fargate_beside_it():
                         "**Elastic Load Balancing (optional, not in this template)**", "**Amazon EBS**",
                         "**Amazon CloudWatch Logs**", "**AWS Secrets Manager**"]
     assert "| Service" in out and "Monthly (USD)" in out and "Yearly (USD)" in out
-    assert "| Monthly (USD) | EC2 (ecs-ec2) | Fargate arm64 | Fargate x86_64 | Fargate Spot (x86_64 rate) |" \
+    assert "| Monthly (USD) | EC2 (ecs-ec2) | Fargate arm64 | Fargate x86_64 | Fargate Spot (x86_64 task) |" \
         in re.sub(" +", " ", out)
     total = next(line for line in out.splitlines() if line.startswith("| **Total estimated**"))
     low, high = total.split("|")[3].strip(" *").split(" - ")

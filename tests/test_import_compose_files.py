@@ -88,7 +88,7 @@ def test_web_db_shares_one_secret_and_wires_the_database_for_each_network_mode()
     assert environment(awsvpc)["GITEA__database__HOST"] == "127.0.0.1:5432" and "Links" not in awsvpc
     assert [(d.container, d.condition) for d in app.container("gitea").depends_on] == [("db", "HEALTHY")]
     assert {(m.volume, m.path) for m in app.container("db").mounts} == {("db-data", "/var/lib/postgresql/data")}
-    assert "volumes.db-data: becomes task storage" in warnings_text(result)
+    assert "volumes.db-data: becomes a task volume shared by its containers: on ecs-ec2 a Docker volume" in warnings_text(result)
 
 
 def test_three_tier_maps_urls_resources_and_env_file():

@@ -7,7 +7,7 @@ import pytest
 
 from ecs_templates.config import instance_types
 from ecs_templates.stacks import ecs_ec2
-from tests.conftest import config_with, one_resource, resources_of_type
+from tests.conftest import config_with, name_parameter, one_resource, resources_of_type
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def containers(stack):
 
 def test_task_definition_is_annex_2_fixed(stack):
     task = one_resource(stack, "AWS::ECS::TaskDefinition")["Properties"]
-    assert task["Family"] == "wordpress-task"
+    assert name_parameter(stack, task["Family"]) == "wordpress-task"
     assert task["NetworkMode"] == "bridge"
     assert (task["Cpu"], task["Memory"]) == ("1024", "1024")
     assert task["RequiresCompatibilities"] == ["EC2"]
@@ -63,7 +63,7 @@ def test_only_port_80_is_public(stack):
 
 def test_cluster_capacity_and_service(stack):
     cluster = one_resource(stack, "AWS::ECS::Cluster")["Properties"]
-    assert cluster["ClusterName"] == "wordpress-cluster"
+    assert name_parameter(stack, cluster["ClusterName"]) == "wordpress-cluster"
     assert {"Name": "containerInsights", "Value": "enabled"} in cluster["ClusterSettings"]
     group = one_resource(stack, "AWS::AutoScaling::AutoScalingGroup")["Properties"]
     assert (group["MinSize"], group["DesiredCapacity"], group["MaxSize"]) == ("0", "1", "2")
@@ -72,7 +72,7 @@ def test_cluster_capacity_and_service(stack):
     assert provider["ManagedScaling"]["Status"] == "ENABLED"
     service = one_resource(stack, "AWS::ECS::Service")
     props = service["Properties"]
-    assert props["ServiceName"] == "wordpress-service"
+    assert name_parameter(stack, props["ServiceName"]) == "wordpress-service"
     assert props["SchedulingStrategy"] == "REPLICA" and props["DesiredCount"] == 1
     assert props["DeploymentConfiguration"]["DeploymentCircuitBreaker"] == {"Enable": True, "Rollback": True}
     assert service["DependsOn"] == ["ClusterCapacityProviders"]
@@ -83,9 +83,10 @@ def test_parameters_are_typed_for_the_console(stack):
     assert params["VpcId"]["Type"] == "AWS::EC2::VPC::Id"
     assert params["SubnetIds"]["Type"] == "List<AWS::EC2::Subnet::Id>"
     assert params["AmiId"]["Type"] == "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
-    assert params["AmiId"]["Default"].endswith("/amazon-linux-2/arm64/recommended/image_id")
+    # Amazon Linux 2 reached end of life on 2026-06-30: the ECS-optimized AL2023 AMI, never AL2.
+    assert params["AmiId"]["Default"] == "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id"
+    assert "amazon-linux-2/" not in json.dumps(stack)
     assert params["InstanceType"]["Default"] == "t4g.medium"
-    assert params["InstanceType"]["AllowedValues"] == instance_types.instance_types("arm64")
     assert "t2.medium" not in params["InstanceType"]["AllowedValues"]
     assert params["KeyName"]["Default"] == ""
     labels = stack["Metadata"]["AWS::CloudFormation::Interface"]["ParameterLabels"]
@@ -132,7 +133,8 @@ def test_images_default_to_this_accounts_registry(stack):
     assert image[0] == "WordpressImageFromRegistry"
     assert image[1]["Fn::Sub"][0] == "${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/${RepositoryNamePrefix}wordpress:${Tag}"
     assert image[2] == {"Ref": "WordpressImage"}
-    assert stack["Metadata"]["EcsTemplates"]["SourceImages"] == {"mariadb": "mariadb:11.0.2",
+    # The lab's mariadb:11.0.2 has been out of support since June 2024: the 11.4 long-term line.
+    assert stack["Metadata"]["EcsTemplates"]["SourceImages"] == {"mariadb": "mariadb:11.4",
                                                                  "wordpress": "wordpress:latest"}
 
 
@@ -141,5 +143,71 @@ def test_x86_build_offers_only_x86_types():
     data = ecs_ec2.build(config).to_dict()
     assert "t4g.medium" not in data["Parameters"]["InstanceType"]["AllowedValues"]
     assert data["Parameters"]["AmiId"]["Default"] == \
-        "/aws/service/ecs/optimized-ami/amazon-linux-2/recommended/image_id"
+        "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
     assert data["Resources"]["TaskDefinition"]["Properties"]["RuntimePlatform"]["CpuArchitecture"] == "X86_64"
+
+
+def test_instance_types_offered_are_those_that_hold_the_task(stack):
+    """t4g.micro's 1 GiB registers less than the task's 1024 MiB with ECS: never placed, so never offered."""
+    offered = stack["Parameters"]["InstanceType"]["AllowedValues"]
+    assert "t4g.micro" not in offered and {"t4g.small", "t4g.medium", "m7g.large"} <= set(offered)
+    assert offered == [name for name in instance_types.instance_types("arm64")
+                       if instance_types.INSTANCE_TYPES[name].memory_mib * 0.9 >= 1024]
+    task = stack["Resources"]["TaskDefinition"]["Properties"]
+    assert (task["Cpu"], task["Memory"]) == ("1024", "1024")
+
+
+def test_a_larger_task_narrows_the_instance_types():
+    config = config_with({"ec2": {"task_cpu": 4096, "task_memory": 7680,
+                                  "capacity": {"instance_type": "m7g.xlarge"}}})
+    offered = ecs_ec2.build(config).to_dict()["Parameters"]["InstanceType"]["AllowedValues"]
+    assert "t4g.large" not in offered      # 8 GiB but 2 vCPUs: too few for 4096 units
+    assert "c7g.xlarge" not in offered     # 4 vCPUs but 8 GiB: 7680 MiB is over 90 % of it
+    assert {"t4g.xlarge", "m7g.xlarge", "r7g.xlarge"} <= set(offered)
+    assert all(instance_types.INSTANCE_TYPES[name].vcpus >= 4 for name in offered)
+
+
+def test_launch_template_suits_the_al2023_ecs_ami(stack):
+    """Root device /dev/xvda (so the 30 GiB encrypted gp3 volume is the root), user data joins the cluster."""
+    data = stack["Resources"]["LaunchTemplate"]["Properties"]["LaunchTemplateData"]
+    assert [device["DeviceName"] for device in data["BlockDeviceMappings"]] == ["/dev/xvda"]
+    user_data = data["UserData"]["Fn::Base64"]["Fn::Sub"][0]
+    assert "/etc/ecs/ecs.config" in user_data and "ECS_CLUSTER=${Cluster}" in user_data
+
+
+def test_an_update_keeps_the_task_on_its_instance(stack):
+    """Fixed host port 80, data on the instance: the old task stops first, no second copy, no second instance."""
+    deployment = stack["Resources"]["Service"]["Properties"]["DeploymentConfiguration"]
+    assert (deployment["MaximumPercent"], deployment["MinimumHealthyPercent"]) == (100, 0)
+    assert deployment["DeploymentCircuitBreaker"] == {"Enable": True, "Rollback": True}
+
+
+def test_mariadb_data_outlives_a_task_restart_on_the_instance(stack):
+    """Defect 7 on EC2: /var/lib/mysql is a shared-scope Docker volume of the instance, not the container's layer."""
+    task = stack["Resources"]["TaskDefinition"]["Properties"]
+    assert task["Volumes"] == [{"Name": "mariadb-data", "DockerVolumeConfiguration": {
+        "Scope": "shared", "Autoprovision": True, "Driver": "local"}}]
+    assert containers(stack)["mariadb"]["MountPoints"] == [
+        {"ContainerPath": "/var/lib/mysql", "ReadOnly": False, "SourceVolume": "mariadb-data"}]
+    assert "MountPoints" not in containers(stack)["wordpress"]
+
+
+def test_fargate_keeps_the_same_volume_as_task_storage(default_templates):
+    """Fargate has no Docker volumes: the same mount is task storage there (the README says what that loses)."""
+    task = default_templates["ecs-fargate"]["Resources"]["TaskDefinition"]["Properties"]
+    assert task["Volumes"] == [{"Name": "mariadb-data"}]
+
+
+@pytest.mark.parametrize("name", ["ecs-ec2", "ecs-fargate"])
+def test_names_come_from_parameters_so_two_copies_can_coexist(default_templates, name):
+    """A second copy (another stack name or prefix) gives its own names; the defaults are the lab's."""
+    template = default_templates[name]
+    suffix = "" if name == "ecs-ec2" else "-fargate"
+    resources = template["Resources"]
+    assert name_parameter(template, resources["Cluster"]["Properties"]["ClusterName"]) == f"wordpress{suffix}-cluster"
+    assert name_parameter(template, resources["Service"]["Properties"]["ServiceName"]) == f"wordpress{suffix}-service"
+    assert name_parameter(template, resources["TaskDefinition"]["Properties"]["Family"]) == f"wordpress{suffix}-task"
+    literal = {key: value for resource in resources.values()
+               for key, value in resource.get("Properties", {}).items()
+               if key in ("ClusterName", "ServiceName", "Family") and isinstance(value, str)}
+    assert literal == {}

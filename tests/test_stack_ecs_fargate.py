@@ -12,7 +12,7 @@ from ecs_templates.config import fargate_sizes
 from ecs_templates.config.model import FargateDeployment
 from ecs_templates.errors import ConfigError
 from ecs_templates.stacks import ecs_fargate
-from tests.conftest import assert_build_refuses, config_with, one_resource, resources_of_type
+from tests.conftest import assert_build_refuses, config_with, name_parameter, one_resource, resources_of_type
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def environment(definition):
 
 def test_task_definition_is_fargate_arm64_awsvpc(stack):
     task = one_resource(stack, "AWS::ECS::TaskDefinition")["Properties"]
-    assert task["Family"] == "wordpress-fargate-task"
+    assert name_parameter(stack, task["Family"]) == "wordpress-fargate-task"
     assert task["NetworkMode"] == "awsvpc"
     assert task["RequiresCompatibilities"] == ["FARGATE"]
     assert (task["Cpu"], task["Memory"]) == ("512", "1024")
@@ -83,7 +83,7 @@ def test_only_port_80_is_open(stack):
 
 def test_cluster_offers_fargate_and_fargate_spot(stack):
     cluster = one_resource(stack, "AWS::ECS::Cluster")["Properties"]
-    assert cluster["ClusterName"] == "wordpress-fargate-cluster"
+    assert name_parameter(stack, cluster["ClusterName"]) == "wordpress-fargate-cluster"
     associations = one_resource(stack, "AWS::ECS::ClusterCapacityProviderAssociations")["Properties"]
     assert associations["CapacityProviders"] == ["FARGATE", "FARGATE_SPOT"]
     assert associations["Cluster"] == {"Ref": "Cluster"}
@@ -93,7 +93,7 @@ def test_cluster_offers_fargate_and_fargate_spot(stack):
 def test_service_runs_one_task_with_its_own_public_ip(stack):
     service = one_resource(stack, "AWS::ECS::Service")
     props = service["Properties"]
-    assert props["ServiceName"] == "wordpress-fargate-service"
+    assert name_parameter(stack, props["ServiceName"]) == "wordpress-fargate-service"
     assert props["SchedulingStrategy"] == "REPLICA" and props["DesiredCount"] == 1
     assert props["CapacityProviderStrategy"] == [{"Base": 0, "CapacityProvider": "FARGATE", "Weight": 1}]
     assert props.get("LaunchType", {"Ref": "AWS::NoValue"}) == {"Ref": "AWS::NoValue"}, \
@@ -108,7 +108,9 @@ def test_service_runs_one_task_with_its_own_public_ip(stack):
 
 
 def test_spot_weight_adds_fargate_spot_to_the_strategy():
-    data = ecs_fargate.build(config_with({"fargate": {"spot_weight": 3}})).to_dict()
+    data = ecs_fargate.build(config_with({"fargate": {"spot_weight": 3, "architecture": "x86_64"}})).to_dict()
+    task = data["Resources"]["TaskDefinition"]["Properties"]
+    assert task["RuntimePlatform"]["CpuArchitecture"] == "X86_64"
     assert data["Resources"]["Service"]["Properties"]["CapacityProviderStrategy"] == [
         {"Base": 0, "CapacityProvider": "FARGATE", "Weight": 1},
         {"CapacityProvider": "FARGATE_SPOT", "Weight": 3}]
@@ -175,7 +177,7 @@ def test_a_users_own_containers_get_the_same_wiring():
     assert defs["api"]["PortMappings"] == [{"ContainerPort": 8080, "HostPort": 8080, "Protocol": "tcp"}]
     ingress = data["Resources"]["TaskSecurityGroup"]["Properties"]["SecurityGroupIngress"]
     assert [r["FromPort"] for r in ingress] == [8080]
-    assert data["Resources"]["Cluster"]["Properties"]["ClusterName"] == "api-fargate-cluster"
+    assert name_parameter(data, data["Resources"]["Cluster"]["Properties"]["ClusterName"]) == "api-fargate-cluster"
     assert data["Outputs"]["SiteUrlHint"]["Value"]["Fn::Sub"][0].startswith("http://<public IP of the task>:8080")
 
 
@@ -236,6 +238,10 @@ def test_fargate_config_defaults_and_names(default_config):
 @pytest.mark.parametrize("overrides, field, fragment", [
     ({"fargate": {"architecture": "sparc"}}, "fargate.architecture", "arm64, x86_64"),
     ({"fargate": {"spot_weight": -1}}, "fargate.spot_weight", "below the minimum 0"),
+    # Fargate Spot runs X86_64 Linux tasks only: the default arm64 task cannot have a Spot share.
+    ({"fargate": {"spot_weight": 1}}, "fargate.spot_weight",
+     "Fargate Spot runs only x86_64 Linux tasks, not arm64; set fargate.architecture: x86_64 to use Spot, "
+     "or spot_weight: 0"),
     ({"fargate": {"clusterName": "x"}}, "fargate.clusterName", "did you mean 'cluster_name'?"),
     ({"fargate": {"service_name": "Bad_Name"}}, "fargate.service_name", "not a valid name"),
     ({"fargate": {"task_cpu": "half"}}, "fargate.task_cpu", "expected an integer"),
@@ -281,6 +287,10 @@ def test_two_containers_on_one_port_are_refused_under_awsvpc():
      "        - {container: db, port: 3306, env: WORDPRESS_DB_HOST}\n",
      "application.containers.wordpress.uses.db: no container named 'db' in the task (containers: "
      "mariadb, wordpress); define db under application.containers or remove it from wordpress's uses"),
+    # Spot with the default arm64 task: refused with the two ways out
+    ("fargate:\n  spot_weight: 2\n",
+     "fargate.spot_weight: Fargate Spot runs only x86_64 Linux tasks, not arm64; set fargate.architecture: "
+     "x86_64 to use Spot, or spot_weight: 0"),
     # an invalid Fargate size
     ("fargate:\n  task_cpu: 512\n  task_memory: 512\n",
      "fargate.task_memory: 512 MiB does not go with task_cpu 512 on Fargate; valid memory values for "

@@ -6,6 +6,7 @@ database reachable only from them, with every byte of state on EFS or RDS.
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from ecs_templates import wiring
 from ecs_templates.config.model import Connection
 from ecs_templates.errors import ConfigError
 from ecs_templates.stacks import STACKS, build_all, ecs_services
-from tests.conftest import assert_build_refuses, config_with, one_resource, resources_of_type
+from tests.conftest import assert_build_refuses, config_with, name_parameter, one_resource, resources_of_type
 
 VARIANTS = ("mariadb", "rds")
 CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
@@ -162,9 +163,12 @@ def test_web_service_behind_the_load_balancer_with_rollback(stack):
     assert props["CapacityProviderStrategy"] == [{"Base": 0, "CapacityProvider": "FARGATE", "Weight": 1}]
     assert {"HttpListener", "MountTarget1", "MountTarget2"} <= set(service["DependsOn"])
     web = containers(stack, "WordpressTaskDefinition")
-    assert list(web) == ["wordpress"], "the database is not in the web task"
+    # The database server is never in the web task; with RDS a setup container makes the application's user.
+    assert list(web) == (["wordpress"] if "DatabaseService" in stack["Resources"] else
+                         ["mariadb-app-user", "wordpress"]), "the database is not in the web task"
     assert web["wordpress"]["PortMappings"] == [{"ContainerPort": 80, "HostPort": 80, "Protocol": "tcp"}]
-    assert "DependsOn" not in web["wordpress"]
+    assert web["wordpress"].get("DependsOn") == (None if "DatabaseService" in stack["Resources"] else
+                                                 [{"Condition": "SUCCESS", "ContainerName": "mariadb-app-user"}])
 
 
 def test_scaling_between_parameters_on_cpu_and_requests(stack):
@@ -238,8 +242,10 @@ def test_mariadb_keeps_its_data_on_efs_as_one_task(default_templates):
         "AccessPointId": {"Ref": "MariadbAccessPoint"}, "IAM": "ENABLED"}
     mariadb = containers(template, "MariadbTaskDefinition")
     assert list(mariadb) == ["mariadb"]
-    assert mariadb["mariadb"]["MountPoints"] == [{"ContainerPath": "/var/lib/mysql", "SourceVolume": "data",
+    # The application's own volume of the data directory (mariadb-data), put on EFS.
+    assert mariadb["mariadb"]["MountPoints"] == [{"ContainerPath": "/var/lib/mysql", "SourceVolume": "mariadb-data",
                                                   "ReadOnly": False}]
+    assert task["Volumes"][0]["Name"] == "mariadb-data" and "DockerVolumeConfiguration" not in task["Volumes"][0]
     assert mariadb["mariadb"]["HealthCheck"]["Command"][0] == "CMD-SHELL"
     service = template["Resources"]["DatabaseService"]["Properties"]
     assert service["DesiredCount"] == 1
@@ -252,8 +258,9 @@ def test_mariadb_keeps_its_data_on_efs_as_one_task(default_templates):
 def test_mariadb_has_a_stable_private_dns_name(default_templates):
     template = default_templates["ecs-services-mariadb"]
     namespace = one_resource(template, "AWS::ServiceDiscovery::PrivateDnsNamespace")["Properties"]
-    assert namespace == {"Name": "wordpress.internal", "Vpc": {"Ref": "VpcId"},
+    assert namespace == {"Name": {"Ref": "NamespaceName"}, "Vpc": {"Ref": "VpcId"},
                          "Description": "Private DNS names of this stack's services"}
+    assert name_parameter(template, namespace["Name"]) == "wordpress.internal"
     discovery = template["Resources"]["MariadbDiscoveryService"]["Properties"]
     assert discovery["Name"] == "mariadb"
     assert discovery["DnsConfig"]["DnsRecords"] == [{"Type": "A", "TTL": 10}]
@@ -261,7 +268,8 @@ def test_mariadb_has_a_stable_private_dns_name(default_templates):
         {"RegistryArn": {"Fn::GetAtt": ["MariadbDiscoveryService", "Arn"]}}]
     web = containers(template, "WordpressTaskDefinition")["wordpress"]
     env = {e["Name"]: e["Value"] for e in web["Environment"]}
-    assert env["WORDPRESS_DB_HOST"] == "mariadb.wordpress.internal:3306"
+    namespace_host = {"Fn::Sub": ["mariadb.${Namespace}", {"Namespace": {"Ref": "NamespaceName"}}]}
+    assert env["WORDPRESS_DB_HOST"] == {"Fn::Sub": ["${Host}:3306", {"Host": namespace_host}]}
     assert "DatabaseService" in template["Resources"]["WebService"]["DependsOn"]
 
 
@@ -270,12 +278,13 @@ def test_rds_is_encrypted_private_managed_and_snapshotted(default_templates):
     database = template["Resources"]["Database"]
     assert (database["DeletionPolicy"], database["UpdateReplacePolicy"]) == ("Snapshot", "Snapshot")
     props = database["Properties"]
-    assert props["Engine"] == "mariadb" and props["EngineVersion"] == "11.4.8"
+    assert props["Engine"] == "mariadb" and props["EngineVersion"] == "11.4"
     assert props["StorageEncrypted"] is True and props["PubliclyAccessible"] is False
     assert props["ManageMasterUserPassword"] is True and "MasterUserPassword" not in props
     assert props["MasterUserSecret"] == {"KmsKeyId": {"Fn::If": ["HasSecretsKmsKeyArn", {"Ref": "SecretsKmsKeyArn"},
                                                                  {"Ref": "AWS::NoValue"}]}}
-    assert (props["DBName"], props["MasterUsername"]) == ("wordpress", "wordpress")
+    # The master user is the container's root, never the application's user (MYSQL_USER, wordpress).
+    assert (props["DBName"], props["MasterUsername"]) == ("wordpress", "admin")
     assert props["MultiAZ"] == {"Ref": "MultiAz"}
     assert template["Parameters"]["MultiAz"]["AllowedValues"] == ["false", "true"]
     assert props["DBInstanceClass"] == {"Ref": "DatabaseInstanceClass"}
@@ -286,20 +295,60 @@ def test_rds_is_encrypted_private_managed_and_snapshotted(default_templates):
     assert "MariadbTaskDefinition" not in template["Resources"] and "MariadbImage" not in template["Parameters"]
 
 
-def test_rds_password_comes_from_the_managed_secret(default_templates):
+def test_rds_application_has_its_own_user_and_a_secret_that_is_not_rotated(default_templates):
+    """The managed master secret rotates weekly and ECS injects secrets only at container start: WordPress
+    connects as its own user, with a generated secret; a setup container makes that user at each task start."""
     template = default_templates["ecs-services-rds"]
-    web = containers(template, "WordpressTaskDefinition")["wordpress"]
+    task = containers(template, "WordpressTaskDefinition")
+    web, setup = task["wordpress"], task["mariadb-app-user"]
     secrets = {s["Name"]: s["ValueFrom"] for s in web["Secrets"]}
     managed = {"Fn::GetAtt": ["Database", "MasterUserSecret.SecretArn"]}
-    assert secrets["WORDPRESS_DB_PASSWORD"] == {"Fn::Sub": ["${Arn}:password::", {"Arn": managed}]}
+    assert secrets["WORDPRESS_DB_PASSWORD"] == {"Ref": "DbPasswordSecret"}
+    assert managed not in [value for value in secrets.values()] and "MasterUserSecret" not in json.dumps(web)
     env = {e["Name"]: e["Value"] for e in web["Environment"]}
-    assert env["WORDPRESS_DB_HOST"] == {"Fn::Sub": ["${Host}:3306",
-                                                    {"Host": {"Fn::GetAtt": ["Database", "Endpoint.Address"]}}]}
+    assert env["WORDPRESS_DB_USER"] == "wordpress" != template["Resources"]["Database"]["Properties"]["MasterUsername"]
+    host = {"Fn::GetAtt": ["Database", "Endpoint.Address"]}
+    assert env["WORDPRESS_DB_HOST"] == {"Fn::Sub": ["${Host}:3306", {"Host": host}]}
+    assert web["DependsOn"] == [{"Condition": "SUCCESS", "ContainerName": "mariadb-app-user"}]
+    # The setup container: the database image's client, not essential, both passwords through `secrets` only.
+    assert setup["Essential"] is False
+    assert setup["Image"]["Fn::If"][1]["Fn::Sub"][0].endswith("/mariadb:${Tag}")
+    assert {s["Name"]: s["ValueFrom"] for s in setup["Secrets"]} == {
+        "DB_APP_PASSWORD": {"Ref": "DbPasswordSecret"},
+        "DB_MASTER_PASSWORD": {"Fn::Sub": ["${Arn}:password::", {"Arn": managed}]}}
+    setup_env = {e["Name"]: e["Value"] for e in setup["Environment"]}
+    assert setup_env == {"DB_APP_USER": "wordpress", "DB_MASTER_USER": "admin", "DB_NAME": "wordpress",
+                         "DB_PORT": "3306", "DB_HOST": {"Fn::Sub": ["${Host}", {"Host": host}]}}
+    command = setup["Command"]
+    assert command[:2] == ["sh", "-c"] and "--password" not in command[2] and "-p" not in command[2].split()
+    assert "MYSQL_PWD=\"$DB_MASTER_PASSWORD\"" in command[2]
+    assert "CREATE USER IF NOT EXISTS '$DB_APP_USER'@'%' IDENTIFIED BY '$DB_APP_PASSWORD'" in command[2]
+    assert "ALTER USER '$DB_APP_USER'@'%'" in command[2]                  # idempotent: every task start
+    assert "GRANT ALL PRIVILEGES ON $DB_NAME.* TO '$DB_APP_USER'@'%'" in command[2]
+    # The web task's execution role reads both secrets; the generated one is kept (Retain), never rotated.
     read = [s for s in role_statements(template, "WordpressTaskExecutionRole")
             if s["Action"] == ["secretsmanager:GetSecretValue"]][0]
-    assert managed in read["Resource"]
-    assert not resources_of_type(template, "AWS::SecretsManager::Secret").keys() & {"DbPasswordSecret",
-                                                                                      "DbRootPasswordSecret"}
+    assert managed in read["Resource"] and {"Ref": "DbPasswordSecret"} in read["Resource"]
+    generated = resources_of_type(template, "AWS::SecretsManager::Secret")
+    assert "DbPasswordSecret" in generated and "DbRootPasswordSecret" not in generated
+    assert generated["DbPasswordSecret"]["DeletionPolicy"] == "Retain"
+    assert not resources_of_type(template, "AWS::SecretsManager::RotationSchedule")
+
+
+def test_the_setup_script_runs_in_a_posix_shell(default_templates):
+    """Parsed by sh -n (syntax only, nothing runs): the script ECS hands to `sh -c` is valid shell."""
+    setup = containers(default_templates["ecs-services-rds"], "WordpressTaskDefinition")["mariadb-app-user"]
+    result = subprocess.run(["sh", "-n", "-c", setup["Command"][2]], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_rds_refuses_an_application_user_named_like_the_master_user():
+    with pytest.raises(ConfigError) as raised:
+        config_with({"application": {"containers": {"mariadb": {"environment": {"MYSQL_USER": "admin"}},
+                                                    "wordpress": {"environment": {"WORDPRESS_DB_USER": "admin"}}}},
+                     "services": {"database": "rds"}})
+    assert raised.value.field == "application.containers.mariadb.environment.MYSQL_USER"
+    assert "is the RDS master user of choice rds" in raised.value.message
 
 
 # --- secrets: keys, salts and the database password ----------------------------------------------
@@ -343,7 +392,7 @@ def test_outputs_site_url_database_endpoint_file_system(stack, variant):
     assert outputs["FileSystemId"]["Value"] == {"Ref": "FileSystem"}
     endpoint = outputs["DatabaseEndpoint"]["Value"]
     if variant == "mariadb":
-        assert endpoint == "mariadb.wordpress.internal:3306"
+        assert endpoint == {"Fn::Sub": ["mariadb.${Namespace}:3306", {"Namespace": {"Ref": "NamespaceName"}}]}
     else:
         assert endpoint == {"Fn::Join": [":", [{"Fn::GetAtt": ["Database", "Endpoint.Address"]},
                                                {"Fn::GetAtt": ["Database", "Endpoint.Port"]}]]}
@@ -456,7 +505,11 @@ def test_services_defaults(default_config):
     ({"web_container": "nginx"}, "services.web_container", "no container named 'nginx'"),
     ({"database_container": "wordpress"}, "services.database_container", "must differ"),
     ({"namespace": "Not A Domain"}, "services.namespace", "is not a private DNS domain"),
-    ({"rds": {"engine_version": "11"}}, "services.rds.engine_version", "give a full MariaDB version"),
+    ({"rds": {"engine_version": "11"}}, "services.rds.engine_version", "give an RDS for MariaDB major version"),
+    # 11.8 turns require_secure_transport on, and WordPress connects without TLS
+    ({"rds": {"engine_version": "11.8"}}, "services.rds.engine_version",
+     "requires TLS for every connection (require_secure_transport ON)"),
+    ({"rds": {"engine_version": "12.0.2"}}, "services.rds.engine_version", "use 11.4 or 10.11"),
     ({"rds": {"max_allocated_storage_gib": 10}}, "services.rds.max_allocated_storage_gib", "below the minimum 20"),
     ({"rds": {"allocated_storage_gib": 50, "max_allocated_storage_gib": 40}},
      "services.rds.max_allocated_storage_gib", "storage autoscaling can only grow"),
@@ -574,5 +627,19 @@ def test_a_mount_the_application_already_has_goes_on_efs():
     assert volumes["wp_data"]["EFSVolumeConfiguration"]["AuthorizationConfig"]["AccessPointId"] == \
         {"Ref": "WordpressAccessPoint"}
     assert "EFSVolumeConfiguration" not in volumes["cache"]
-    mounts = {m["ContainerPath"]: m["SourceVolume"] for m in task["ContainerDefinitions"][0]["MountPoints"]}
+    web = next(c for c in task["ContainerDefinitions"] if c["Name"] == "wordpress")
+    mounts = {m["ContainerPath"]: m["SourceVolume"] for m in web["MountPoints"]}
     assert mounts == {"/var/www/html": "wp_data", "/tmp/cache": "cache"}
+
+
+def test_names_come_from_parameters_so_two_copies_can_coexist(stack, variant):
+    """Cluster, services, task families (and the namespace) default to the configured names, but are parameters."""
+    resources = stack["Resources"]
+    assert name_parameter(stack, resources["Cluster"]["Properties"]["ClusterName"]) == f"wordpress-{variant}-cluster"
+    assert name_parameter(stack, resources["WebService"]["Properties"]["ServiceName"]) == "wordpress-service"
+    assert name_parameter(stack, resources["WordpressTaskDefinition"]["Properties"]["Family"]) == \
+        f"wordpress-{variant}-web"
+    if variant == "mariadb":
+        assert name_parameter(stack, resources["DatabaseService"]["Properties"]["ServiceName"]) == "mariadb-service"
+        assert name_parameter(stack, resources["MariadbTaskDefinition"]["Properties"]["Family"]) == \
+            "wordpress-mariadb-database"

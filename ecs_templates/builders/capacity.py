@@ -16,6 +16,8 @@ PUBLIC_IP_REASON = (
     "container instance's public DNS name, so the instances need a public IP. Their security "
     "group opens only the public ports, and IMDSv2 is required.")
 
+# The agent of the ECS-optimized AMI (AL2023 as AL2) reads /etc/ecs/ecs.config when it starts:
+# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bootstrap_container_instance.html
 USER_DATA = """#!/bin/bash
 # Join the ECS cluster of this stack.
 cat >> /etc/ecs/ecs.config <<'CONFIG'
@@ -25,21 +27,26 @@ CONFIG
 """
 
 
-def add_capacity_parameters(template: Template, capacity: Ec2Capacity) -> tuple[Ref, Ref, Ref]:
-    """Instance type (only those of the configured architecture), AMI and optional key pair."""
+def add_capacity_parameters(template: Template, capacity: Ec2Capacity, *, task_cpu: int,
+                            task_memory: int) -> tuple[Ref, Ref, Ref]:
+    """Instance type (only those of the configured architecture that hold the task), AMI, optional key pair."""
     arch = capacity.architecture
+    # The config already refuses an instance type that cannot hold the task (check_fits_instance);
+    # the console offers no such type either, or the task is never placed and the deploy hangs.
     instance_type = add_parameter(
         template, "InstanceType", group=CAPACITY_GROUP, label="Instance type",
         Type="String", Default=capacity.instance_type,
-        AllowedValues=instance_types.instance_types(arch),
-        Description=f"EC2 instance type of the container instances. Only {arch} types are offered: "
-                    f"the {arch} ECS-optimized AMI cannot boot any other (the seed's t2.medium could not).")
+        AllowedValues=instance_types.instance_types_for_task(arch, task_cpu, task_memory),
+        Description=f"EC2 instance type of the container instances. Only {arch} types are offered (the "
+                    f"{arch} ECS-optimized AMI cannot boot any other; the seed's t2.medium could not), "
+                    f"and only those that hold a task of {task_cpu} CPU units / {task_memory} MiB.")
     ami = add_parameter(
         template, "AmiId", group=CAPACITY_GROUP, label="ECS-optimized AMI (SSM parameter)",
         Type="AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
         Default=instance_types.ECS_AMI_SSM_PARAMETER[arch],
-        Description=f"Public SSM parameter of the recommended ECS-optimized Amazon Linux 2 {arch} AMI; "
-                    "resolved at each deploy, so an update picks up the newest AMI.")
+        Description=f"Public SSM parameter of the recommended ECS-optimized {instance_types.AMI_OPERATING_SYSTEM} "
+                    f"{arch} AMI; resolved at each deploy: instances launched after an update use the newest "
+                    "AMI (running ones are not replaced).")
     key_name = add_parameter(
         template, "KeyName", group=CAPACITY_GROUP, label="SSH key pair (optional)",
         Type="String", Default="",
@@ -48,10 +55,14 @@ def add_capacity_parameters(template: Template, capacity: Ec2Capacity) -> tuple[
 
 
 def add_ec2_capacity(template: Template, capacity: Ec2Capacity, *, cluster: ecs.Cluster,
-                     security_group: ec2.SecurityGroup, subnets: Ref,
-                     instance_profile: object) -> ecs.CapacityProvider:
-    """An Auto Scaling group of ECS-optimized instances, scaled by ECS through a capacity provider."""
-    instance_type, ami, key_name = add_capacity_parameters(template, capacity)
+                     security_group: ec2.SecurityGroup, subnets: Ref, instance_profile: object,
+                     task_cpu: int, task_memory: int) -> ecs.CapacityProvider:
+    """An Auto Scaling group of ECS-optimized instances, scaled by ECS through a capacity provider.
+
+    `task_cpu` and `task_memory` are the largest task the instances must hold.
+    """
+    instance_type, ami, key_name = add_capacity_parameters(template, capacity, task_cpu=task_cpu,
+                                                           task_memory=task_memory)
     has_key = add_condition(template, "HasKeyName", Not(Equals(key_name, "")))
     launch_template = suppress(template.add_resource(ec2.LaunchTemplate(
         "LaunchTemplate",
@@ -66,7 +77,7 @@ def add_ec2_capacity(template: Template, capacity: Ec2Capacity, *, cluster: ecs.
                                                 HttpPutResponseHopLimit=1),
             Monitoring=ec2.Monitoring(Enabled=True),
             BlockDeviceMappings=[ec2.LaunchTemplateBlockDeviceMapping(
-                DeviceName="/dev/xvda",
+                DeviceName=instance_types.ECS_AMI_ROOT_DEVICE,
                 Ebs=ec2.EBSBlockDevice(VolumeSize=capacity.root_volume_gib, VolumeType="gp3",
                                        Encrypted=True, DeleteOnTermination=True),
             )],

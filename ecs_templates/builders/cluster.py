@@ -1,13 +1,13 @@
 """ECS clusters and the capacity providers they draw on."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 from troposphere import Ref, Template, ecs
 
 
-def add_cluster(template: Template, name: str) -> ecs.Cluster:
-    """A named cluster with Container Insights on."""
+def add_cluster(template: Template, name: Any) -> ecs.Cluster:
+    """A named cluster (a name, or the Ref of a name parameter) with Container Insights on."""
     return template.add_resource(ecs.Cluster(
         "Cluster",
         ClusterName=name,

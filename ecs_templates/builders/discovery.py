@@ -9,8 +9,8 @@ from troposphere import servicediscovery as sd
 from ecs_templates.naming import logical_id
 
 
-def add_private_namespace(template: Template, name: str, *, vpc: Any) -> sd.PrivateDnsNamespace:
-    """A Route 53 private zone `name` in the VPC (the VPC needs DNS resolution and host names on)."""
+def add_private_namespace(template: Template, name: Any, *, vpc: Any) -> sd.PrivateDnsNamespace:
+    """A Route 53 private zone `name` (or a parameter's Ref) in the VPC (DNS resolution and host names on)."""
     return template.add_resource(sd.PrivateDnsNamespace(
         "ServiceNamespace",
         Name=name,

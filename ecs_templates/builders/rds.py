@@ -6,7 +6,7 @@ from typing import Any
 from troposphere import GetAtt, Join, NoValue, Ref, Sub, Template, ec2, rds
 
 from ecs_templates.builders.secrets import SecretSource
-from ecs_templates.builders.suppressions import suppress
+from ecs_templates.builders.suppressions import suppress, suppress_lint
 from ecs_templates.builders.template import add_parameter
 from ecs_templates.config.services import RdsSettings
 
@@ -18,6 +18,14 @@ PORT = 3306
 ENHANCED_MONITORING_REASON = (
     "Enhanced monitoring needs a monitoring IAM role, which the AWS Academy Learner Lab forbids creating, "
     "and costs extra; RDS still sends its standard CloudWatch metrics and the error log is exported.")
+# cfn-lint E3691 checks EngineVersion against its list of full versions (X.Y.Z) only, while RDS takes
+# a major version X.Y and picks its default minor version ("If you specify only a major version,
+# Amazon RDS updates the DB instance to the default minor version"):
+# https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBInstance.html
+MAJOR_VERSION_REASON = (
+    "EngineVersion is an RDS for MariaDB major version (X.Y): RDS picks the default minor version and keeps "
+    "patching it with automatic minor version upgrades; cfn-lint lists only full X.Y.Z versions, which RDS "
+    "deprecates in turn.")
 # checkov CKV_AWS_157 wants Multi-AZ; here it is the MultiAz parameter (off by default: twice the cost).
 MULTI_AZ_REASON = (
     "Multi-AZ is the MultiAz parameter, chosen per environment: off by default because it doubles the "
@@ -78,6 +86,8 @@ def add_database(template: Template, settings: RdsSettings, *, subnets: Any,
         DeletionPolicy="Snapshot",
         UpdateReplacePolicy="Snapshot",
     ))
+    if settings.engine_version.count(".") == 1:
+        suppress_lint(database, "E3691", MAJOR_VERSION_REASON)
     suppress(database, "CKV_AWS_118", ENHANCED_MONITORING_REASON)
     return suppress(database, "CKV_AWS_157", MULTI_AZ_REASON)
 

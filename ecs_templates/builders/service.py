@@ -17,7 +17,7 @@ def capacity_provider_strategy(weights: Sequence[tuple[Any, int]], *, base: int 
             for index, (provider, weight) in enumerate(weights) if weight > 0 or index == 0]
 
 
-def add_service(template: Template, name: str, *, cluster: ecs.Cluster, task_definition: ecs.TaskDefinition,
+def add_service(template: Template, name: Any, *, cluster: ecs.Cluster, task_definition: ecs.TaskDefinition,
                 desired_count: Any, capacity_provider: Any = None, launch_type: str | None = None,
                 network_configuration: ecs.NetworkConfiguration | None = None,
                 minimum_healthy_percent: int = 100, maximum_percent: int = 200,

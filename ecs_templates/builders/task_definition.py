@@ -96,25 +96,40 @@ def container_definition(container: Container, *, network_mode: str, image: Any,
     )
 
 
-def add_task_definition(template: Template, app: Application, *, family: str, network_mode: str,
+def instance_volume(name: str) -> ecs.Volume:
+    """A Docker volume on the container instance that outlives the task (EC2 only).
+
+    Scope `shared`: "Docker volumes that are shared persist after the task stops";
+    autoprovision creates it on the task's first start, the `local` driver keeps it on the
+    instance's root volume, so a task restarted on the same instance finds its data again:
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-dockervolumeconfiguration.html
+    """
+    return ecs.Volume(Name=name, DockerVolumeConfiguration=ecs.DockerVolumeConfiguration(
+        Scope="shared", Autoprovision=True, Driver="local"))
+
+
+def add_task_definition(template: Template, app: Application, *, family: Any, network_mode: str,
                         compatibility: str, cpu: int, memory: int, architecture: str,
                         images: Mapping[str, Any], secrets: Mapping[str, Any],
                         log_group: logs.LogGroup, execution_role_arn: Any, task_role_arn: Any,
                         containers: Sequence[Container] | None = None,
                         service_hosts: Mapping[str, Any] | None = None,
                         volumes: Sequence[ecs.Volume] = (),
+                        on_instance: bool = False,
                         logical_name: str = "TaskDefinition") -> ecs.TaskDefinition:
     """A task definition of `containers` (all of the application by default).
 
     `secrets` maps secret names to generated secrets or SecretSource. `volumes` are the
     stack's own (e.g. EFS); a volume that a container mounts and that `volumes` does not
-    name is added as task storage (it lives as long as the task).
+    name is added as task storage (it lives as long as the task) or, `on_instance` (EC2),
+    as a Docker volume of the instance that outlives the task (`instance_volume`).
     """
     chosen = list(containers if containers is not None else app.containers)
     in_task = {container.name for container in chosen}
     given = {volume.properties.get("Name") for volume in volumes}
     task_storage = sorted({mount.volume for container in chosen for mount in container.mounts} - given)
-    all_volumes = list(volumes) + [ecs.Volume(Name=name) for name in task_storage]
+    all_volumes = list(volumes) + [instance_volume(name) if on_instance else ecs.Volume(Name=name)
+                                   for name in task_storage]
     if network_mode == "awsvpc":
         _check_shared_namespace_ports(chosen)
     return template.add_resource(ecs.TaskDefinition(

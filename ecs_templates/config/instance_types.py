@@ -9,12 +9,18 @@ from typing import NamedTuple
 
 ARCHITECTURES = ("arm64", "x86_64")
 
-# ECS runtime platform names and SSM paths of the recommended ECS-optimized Amazon Linux 2 AMI.
+# ECS runtime platform names, and the public SSM parameters of the recommended ECS-optimized
+# Amazon Linux 2023 AMI (Amazon Linux 2 reached end of life on 2026-06-30):
+# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/retrieve-ecs-optimized_AMI.html
 RUNTIME_CPU_ARCHITECTURE = {"arm64": "ARM64", "x86_64": "X86_64"}
+AMI_OPERATING_SYSTEM = "Amazon Linux 2023"
 ECS_AMI_SSM_PARAMETER = {
-    "arm64": "/aws/service/ecs/optimized-ami/amazon-linux-2/arm64/recommended/image_id",
-    "x86_64": "/aws/service/ecs/optimized-ami/amazon-linux-2/recommended/image_id",
+    "arm64": "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id",
+    "x86_64": "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
 }
+# The root device of the ECS-optimized AL2023 AMIs (as of AL2), which the launch template's
+# block device mapping must name to resize and encrypt the root volume rather than add a disk.
+ECS_AMI_ROOT_DEVICE = "/dev/xvda"
 
 
 class InstanceType(NamedTuple):
@@ -55,11 +61,34 @@ INSTANCE_TYPES: dict[str, InstanceType] = {
 }
 
 
+# What the ECS agent registers for tasks is less than the instance's memory (kernel, platform
+# overhead): "an m4.large instance has 8 GiB of installed memory. However, this does not always
+# translate to exactly 8192 MiB of memory available for tasks" (a 1 GiB t4g.micro registers well
+# under 1024 MiB). https://docs.aws.amazon.com/AmazonECS/latest/developerguide/memory-management.html
+# A task is taken to fit when its memory is at most this share of the instance's.
+TASK_MEMORY_SHARE = 0.9
+
+
+def usable_memory_mib(spec: InstanceType) -> int:
+    """Memory (MiB) a task may reserve on one instance of `spec`, leaving the rest to the OS and agent."""
+    return int(spec.memory_mib * TASK_MEMORY_SHARE)
+
+
+def holds_task(spec: InstanceType, cpu: int, memory: int) -> bool:
+    """Whether one task of `cpu` units and `memory` MiB can be placed on an instance of `spec`."""
+    return memory <= usable_memory_mib(spec) and cpu <= spec.vcpus * 1024
+
+
 def families(architecture: str) -> list[str]:
     """The instance families of one architecture, sorted."""
     return sorted(family for family, (arch, _) in _FAMILIES.items() if arch == architecture)
 
 
 def instance_types(architecture: str) -> list[str]:
-    """Every offered instance type of one architecture, sorted (used as AllowedValues)."""
+    """Every offered instance type of one architecture, sorted."""
     return sorted(name for name, spec in INSTANCE_TYPES.items() if spec.architecture == architecture)
+
+
+def instance_types_for_task(architecture: str, cpu: int, memory: int) -> list[str]:
+    """The instance types of one architecture that hold a task of that size, sorted (AllowedValues)."""
+    return [name for name in instance_types(architecture) if holds_task(INSTANCE_TYPES[name], cpu, memory)]

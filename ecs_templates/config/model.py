@@ -22,6 +22,7 @@ DEPENDENCY_CONDITIONS = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
 NETWORK_MODES = ("bridge", "awsvpc")
 VOLUME_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 LOCALHOST_PORT_PATTERN = re.compile(r"\blocalhost:(\d{1,5})\b", re.IGNORECASE)
+SPOT_ARCHITECTURE = "x86_64"  # the only one Fargate Spot runs
 
 
 def check_name(value: str, field_path: str) -> str:
@@ -77,11 +78,12 @@ class Connection:
 
 @dataclass(frozen=True)
 class Mount:
-    """A task volume mounted into a container at `path`.
+    """A task volume mounted into a container at `path`, shared by the containers that mount it.
 
-    The volume is declared on the task without a host path or file system: it lives as
-    long as the task (under EC2 and Fargate alike) and is shared by the containers that
-    mount it. Keeping data beyond one task needs EFS, which a stack attaches by name.
+    On Fargate it is task storage: it lives as long as the task. On EC2 (ecs-ec2) it is a
+    Docker volume of the container instance (scope shared), which outlives a restart of the
+    task on that instance but not the instance. Keeping data beyond both needs EFS, which
+    the services stacks attach by name.
     """
 
     volume: str
@@ -372,7 +374,7 @@ def check_fargate_size(cpu: int, memory: int, path: str, cpu_key: str = "task_cp
 def check_fits_instance(cpu: int, memory: int, instance: instance_types.InstanceType, path: str,
                         cpu_key: str = "task_cpu", memory_key: str = "task_memory") -> None:
     """A task must fit on one container instance, leaving ~10 % of its memory to the OS and agent."""
-    usable_mib = int(instance.memory_mib * 0.9)
+    usable_mib = instance_types.usable_memory_mib(instance)
     if memory > usable_mib:
         raise ConfigError(f"{path}.{memory_key}",
                           f"{memory} MiB does not fit on {instance.name} "
@@ -416,6 +418,12 @@ class FargateDeployment:
         check_fargate_size(self.task_cpu, self.task_memory, "fargate")
         if not 0 <= self.spot_weight <= 1000:
             raise ConfigError("fargate.spot_weight", f"{self.spot_weight} is outside 0..1000")
+        # "Fargate Spot only supports Linux tasks with the X86_64 architecture":
+        # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html
+        if self.spot_weight > 0 and self.architecture != SPOT_ARCHITECTURE:
+            raise ConfigError("fargate.spot_weight",
+                              f"Fargate Spot runs only {SPOT_ARCHITECTURE} Linux tasks, not {self.architecture}; "
+                              f"set fargate.architecture: {SPOT_ARCHITECTURE} to use Spot, or spot_weight: 0")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from ecs_templates.config.model import (
     check_name,
 )
 from ecs_templates.config import instance_types
+from ecs_templates.config.database_user import MASTER_USERNAME
 from ecs_templates.errors import ConfigError
 
 PATH = "services"
@@ -30,7 +31,15 @@ LAUNCH_TYPES = ("fargate", "ec2")
 ACM_CERTIFICATE_ARN = r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$"
 DNS_NAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 DB_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,15}$")
-ENGINE_VERSION = re.compile(r"^\d+\.\d+\.\d+$")
+# RDS for MariaDB versions are X.Y (the major version) or X.Y.Z (a minor version, in RDS's words).
+# Major only is the default: RDS then takes the default minor version and, with automatic minor
+# version upgrades on, keeps patching it, while a pinned X.Y.Z is eventually deprecated.
+# https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/MariaDB.Concepts.VersionMgmt.html
+ENGINE_VERSION = re.compile(r"^(\d+)\.(\d+)(\.\d+)?$")
+# From 11.8 on, RDS for MariaDB turns require_secure_transport ON by default, and WordPress (like
+# the MariaDB container it replaces) connects without TLS:
+# https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/mariadb-ssl-connections.require-ssl.html
+FIRST_TLS_ONLY_VERSION = (11, 8)
 INSTANCE_CLASS = re.compile(r"^db\.[a-z0-9]+\.[a-z0-9]+$")
 # The environment names the official mariadb/mysql images read for the application's database.
 DATABASE_NAME_ENV = ("MARIADB_DATABASE", "MYSQL_DATABASE")
@@ -61,7 +70,7 @@ class RdsSettings:
     instance_class: str = "db.t4g.micro"
     allocated_storage_gib: int = 20
     max_allocated_storage_gib: int = 100
-    engine_version: str = "11.4.8"
+    engine_version: str = "11.4"
     backup_retention_days: int = 7
     multi_az: bool = False
 
@@ -69,9 +78,16 @@ class RdsSettings:
         if not INSTANCE_CLASS.match(self.instance_class):
             raise ConfigError(f"{field_path}.instance_class",
                               f"{self.instance_class!r} is not an RDS instance class such as db.t4g.micro")
-        if not ENGINE_VERSION.match(self.engine_version):
+        version = ENGINE_VERSION.match(self.engine_version)
+        if not version:
             raise ConfigError(f"{field_path}.engine_version",
-                              f"{self.engine_version!r}: give a full MariaDB version such as 11.4.8")
+                              f"{self.engine_version!r}: give an RDS for MariaDB major version such as 11.4 "
+                              "(RDS keeps it patched), or a full version such as 11.4.8")
+        if (int(version.group(1)), int(version.group(2))) >= FIRST_TLS_ONLY_VERSION:
+            raise ConfigError(f"{field_path}.engine_version",
+                              f"RDS for MariaDB {self.engine_version} requires TLS for every connection "
+                              "(require_secure_transport ON), and the web container connects without it; "
+                              "use 11.4 or 10.11 (long-term releases)")
         if self.max_allocated_storage_gib < self.allocated_storage_gib:
             raise ConfigError(f"{field_path}.max_allocated_storage_gib",
                               f"{self.max_allocated_storage_gib} GiB is below allocated_storage_gib "
@@ -206,10 +222,11 @@ class ServicesDeployment:
             check_fits_instance(self.task_cpu, self.task_memory, capacity.instance, PATH)
 
     def rds_database_settings(self, database: Container) -> tuple[str, str, str]:
-        """(database name, master user name, password secret) that RDS takes over from the container.
+        """(database name, application user, its password secret) that RDS takes over from the container.
 
-        RDS replaces the database container, so it keeps the container's database and user, and
-        whoever read the container's password secret reads RDS's managed password instead.
+        RDS replaces the database container, so it keeps the container's database, user and that
+        user's password secret; the master user (the container's root) is another one, whose
+        password RDS manages and rotates (see config/database_user.py).
         """
         env = database.environment_map
         secrets = dict(database.secrets)
@@ -229,6 +246,11 @@ class ServicesDeployment:
                 raise ConfigError(f"{database.path}.environment.{key}",
                                   f"{value!r} is not valid as an RDS {what}: a letter, then letters, digits "
                                   "or _ (at most 16)")
+        key, user = found["user"]
+        if user == MASTER_USERNAME:
+            raise ConfigError(f"{database.path}.environment.{key}",
+                              f"{user!r} is the RDS master user of choice rds; the application connects as its "
+                              "own user: give it another name")
         return found["database name"][1], found["user"][1], found["password secret"][1]
 
     def web_secret_definitions(self, web: str) -> tuple[GeneratedSecret, ...]:

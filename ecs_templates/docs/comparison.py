@@ -5,7 +5,8 @@ The Fargate side is the first template with a Fargate service (the ecs-fargate s
 once it is in the build); without one, it is the EC2 template itself turned into a
 Fargate variant: same containers, secrets, logs and public port, the task at the nearest
 valid Fargate size, launch type FARGATE, one public IP per task. Both are priced at
-arm64, x86_64 and Spot rates, at their desired task count and scaled out.
+arm64, x86_64 and Spot rates (Spot for the task built for x86_64, the only architecture
+Fargate Spot runs), at their desired task count and scaled out.
 """
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from ecs_templates.docs.cost import (CATEGORIES, MONTHS, Estimate, Usage, amount
 from ecs_templates.docs.prices import RegionPrices
 from ecs_templates.docs.template import Template, of_type, properties, resolve, resolve_number
 
-FARGATE_COLUMNS = {"arm64": "Fargate arm64", "x86_64": "Fargate x86_64", "spot": "Fargate Spot (x86_64 rate)"}
+# The Spot column prices the task built for x86_64: Fargate Spot runs no ARM64 task.
+FARGATE_COLUMNS = {"arm64": "Fargate arm64", "x86_64": "Fargate x86_64", "spot": "Fargate Spot (x86_64 task)"}
 _EC2_CAPACITY_TYPES = ("AWS::AutoScaling::AutoScalingGroup", "AWS::EC2::LaunchTemplate",
                        "AWS::ECS::CapacityProvider", "AWS::ECS::ClusterCapacityProviderAssociations")
 
@@ -144,5 +146,6 @@ def render_comparison(comparison: Comparison) -> str:
     notes = [comparison.basis,
              f"Scaled out: {scaled} tasks (the largest MaxSize/MaxCapacity in the templates); the EC2 column then "
              f"runs {', '.join(instances) or 'as many tasks'}. Optional lines are left out here. "
-             "Fargate Spot tasks can be stopped with two minutes' notice."]
+             "Fargate Spot runs X86_64 Linux tasks only, so its column prices the task built for x86_64 "
+             "(an arm64 task cannot use Spot); Spot tasks can be stopped with two minutes' notice."]
     return text + "\n" + "\n".join(notes) + "\n"

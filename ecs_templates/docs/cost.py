@@ -50,6 +50,9 @@ PRICED_TYPES = (
     "AWS::RDS::DBInstance", "AWS::SecretsManager::Secret", "AWS::Logs::LogGroup", "AWS::ECR::Repository",
 )
 FARGATE_RATES = ("arm64", "x86_64", "spot")
+# Fargate Spot runs X86_64 Linux tasks only, so a Spot line always prices an x86_64 task:
+# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html
+FARGATE_LABELS = {"spot": "Fargate Spot (x86_64 task)", "arm64": "Fargate arm64", "x86_64": "Fargate x86_64"}
 
 
 @dataclass(frozen=True)
@@ -343,7 +346,7 @@ def fargate_services(template: Template, tasks: int | None = None
 def _fargate_lines(template: Template, region: RegionPrices, hours: Decimal, tasks: int | None,
                    fargate_rate: str | None) -> list[Line]:
     lines = []
-    for _, _, task, shares in fargate_services(template, tasks):
+    for name, _, task, shares in fargate_services(template, tasks):
         task_props = properties(task)
         vcpu = _number((resolve_number(template, task_props.get("Cpu"), 256) or 256) / 1024)
         memory_gb = _number((resolve_number(template, task_props.get("Memory"), 512) or 512) / 1024)
@@ -354,12 +357,17 @@ def _fargate_lines(template: Template, region: RegionPrices, hours: Decimal, tas
         else:
             by_rate = {}
             for provider, count in shares.items():
+                if provider == "FARGATE_SPOT" and architecture != "x86_64" and count:
+                    raise EcsTemplatesError(
+                        f"{name}: {count} task(s) on FARGATE_SPOT, but the task definition is {architecture} "
+                        "and Fargate Spot runs X86_64 Linux tasks only; make the task X86_64 or give "
+                        "FARGATE_SPOT weight 0")
                 rate_name = "spot" if provider == "FARGATE_SPOT" else architecture
                 by_rate[rate_name] = by_rate.get(rate_name, 0) + count
         for rate_name, count in sorted(by_rate.items(), key=lambda item: (item[0] == "spot", item[0])):
             vcpu_rate, gb_rate = (region.get("fargate", rate_name, "vcpu_hour"),
                                   region.get("fargate", rate_name, "gb_hour"))
-            label = {"spot": "Fargate Spot (x86_64 rate)", "arm64": "Fargate arm64", "x86_64": "Fargate x86_64"}[rate_name]
+            label = FARGATE_LABELS[rate_name]
             lines.append(Line(
                 "compute", f"AWS {label}",
                 f"{_plural(count, 'task')} x ({vcpu} vCPU x {vcpu_rate} + {memory_gb} GB x {gb_rate}) x {hours} h",

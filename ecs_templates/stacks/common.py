@@ -80,6 +80,8 @@ def add_application_task(template: Template, config: Config, *, family: str, net
                          secrets: Mapping[str, Any] | None = None,
                          task_role_statements: Sequence[Statement] = (),
                          task_role_parameter_description: str = iam.TASK_ROLE_DESCRIPTION,
+                         on_instance: bool = False,
+                         family_name: Any = None,
                          prefix: str = "") -> ApplicationTask:
     """Secrets, log group, images, IAM roles and the task definition of the application.
 
@@ -87,7 +89,10 @@ def add_application_task(template: Template, config: Config, *, family: str, net
     (TaskDefinition, TaskRole, TaskExecutionRole, the log group's outputs) and pass the
     `secrets` the template already has (generated secrets, or SecretSource such as an RDS
     managed password): only the missing ones are generated. Each task gets its own roles,
-    so one task's execution role reads only that task's secrets.
+    so one task's execution role reads only that task's secrets. `on_instance` (EC2): the
+    containers' own volumes are Docker volumes of the instance that outlive the task.
+    `family` names the log group's logical ID; the task definition's Family is `family_name`
+    when given (a parameter, see builders/names.py), else `family`.
     """
     app = config.application
     chosen = list(containers if containers is not None else app.containers)
@@ -112,10 +117,11 @@ def add_application_task(template: Template, config: Config, *, family: str, net
     task_role_arn = iam.add_task_role(template, statements=task_role_statements, logical_name=f"{prefix}TaskRole",
                                       parameter_description=task_role_parameter_description)
     task_definition = add_task_definition(
-        template, app, family=family, network_mode=network_mode, compatibility=compatibility,
+        template, app, family=family if family_name is None else family_name, network_mode=network_mode,
+        compatibility=compatibility,
         cpu=cpu, memory=memory, architecture=architecture, images=images, secrets=available,
         log_group=log_group, execution_role_arn=execution_role_arn, task_role_arn=task_role_arn,
-        containers=chosen, service_hosts=service_hosts, volumes=volumes,
+        containers=chosen, service_hosts=service_hosts, volumes=volumes, on_instance=on_instance,
         logical_name=f"{prefix}TaskDefinition")
     add_output(template, f"{prefix}LogGroupName", Ref(log_group),
                f"CloudWatch Logs group of the {' and '.join(c.name for c in chosen)} containers"

@@ -6,6 +6,7 @@ from troposphere import Ref, Sub, Template
 from ecs_templates.builders.capacity import add_ec2_capacity
 from ecs_templates.builders.cluster import add_capacity_provider_associations, add_cluster
 from ecs_templates.builders.iam import add_instance_profile
+from ecs_templates.builders.names import add_ecs_name
 from ecs_templates.builders.network import add_ingress_cidr_parameter, add_public_security_group, add_vpc_parameters
 from ecs_templates.builders.service import add_service
 from ecs_templates.builders.template import add_output, new_template
@@ -29,23 +30,35 @@ def build(config: Config) -> Template:
         description=f"Container instances of {deployment.cluster_name}: "
                     + (f"public TCP {', '.join(map(str, ports))} only" if ports else "no public port")
                     + "; database ports stay closed")
-    cluster = add_cluster(template, deployment.cluster_name)
+    # Names from parameters that default to the configured (the lab's) names: two copies can coexist.
+    cluster = add_cluster(template, add_ecs_name(template, "ClusterName", kind="cluster",
+                                                 default=deployment.cluster_name))
     instance_profile = add_instance_profile(template, cluster=cluster)
     capacity_provider = add_ec2_capacity(template, deployment.capacity, cluster=cluster,
                                          security_group=security_group, subnets=subnets,
-                                         instance_profile=instance_profile)
+                                         instance_profile=instance_profile, task_cpu=deployment.task_cpu,
+                                         task_memory=deployment.task_memory)
     associations = add_capacity_provider_associations(
         template, cluster=cluster, providers=[Ref(capacity_provider)], default_provider=Ref(capacity_provider))
     task = add_application_task(
-        template, config, family=deployment.task_family, network_mode=NETWORK_MODE, compatibility="EC2",
+        template, config, family=deployment.task_family, network_mode=NETWORK_MODE,
+        family_name=add_ecs_name(template, "TaskFamily", kind="family", default=deployment.task_family), compatibility="EC2",
         cpu=deployment.task_cpu, memory=deployment.task_memory,
-        architecture=deployment.capacity.architecture)
+        architecture=deployment.capacity.architecture,
+        # The containers' volumes (MariaDB's data directory) outlive a restart of the task on its instance.
+        on_instance=True)
     service = add_service(
-        template, deployment.service_name, cluster=cluster, task_definition=task.task_definition,
+        template, add_ecs_name(template, "ServiceName", kind="service", default=deployment.service_name),
+        cluster=cluster, task_definition=task.task_definition,
         desired_count=deployment.desired_count, capacity_provider=Ref(capacity_provider),
-        # A fixed host port (80) allows one task per instance: with 200 % the capacity
-        # provider starts a second instance for the new task, then scales back in.
-        minimum_healthy_percent=100, maximum_percent=200,
+        # A fixed host port (80) allows one task per instance, and the data lives on that instance:
+        # an update stops the old task before it starts the new one in its place (maximumPercent 100,
+        # minimumHealthyPercent 0), so no second copy asks the capacity provider for a second
+        # instance (which took the site, its address and its data elsewhere with 200 % / 100 %).
+        # "the maximum percent parameter represents an upper limit on the number of tasks ... in
+        # the RUNNING or PENDING state during a deployment": one site down for the restart, not moved.
+        # https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html
+        minimum_healthy_percent=0, maximum_percent=100,
         depends_on=[associations])
     add_output(template, "ClusterName", Ref(cluster), "ECS cluster")
     add_output(template, "ServiceName", service.GetAtt("Name"), "ECS service running the application")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from troposphere import Ref, Sub, Template
 
 from ecs_templates.builders.cluster import add_capacity_provider_associations, add_cluster
+from ecs_templates.builders.names import add_ecs_name
 from ecs_templates.builders.network import (
     add_assign_public_ip_parameter,
     add_ingress_cidr_parameter,
@@ -53,15 +54,19 @@ def build(config: Config) -> Template:
                     + (f"public TCP {', '.join(map(str, ports))} only" if ports else "no public port")
                     + "; database ports stay closed")
     assign_public_ip = add_assign_public_ip_parameter(template)
-    cluster = add_cluster(template, deployment.cluster_name)
+    # Names from parameters that default to the configured (the lab's) names: two copies can coexist.
+    cluster = add_cluster(template, add_ecs_name(template, "ClusterName", kind="cluster",
+                                                 default=deployment.cluster_name))
     associations = add_capacity_provider_associations(
         template, cluster=cluster, providers=[FARGATE, FARGATE_SPOT], default_provider=FARGATE)
     task = add_application_task(
         template, config, family=deployment.task_family, network_mode=NETWORK_MODE,
+        family_name=add_ecs_name(template, "TaskFamily", kind="family", default=deployment.task_family),
         compatibility="FARGATE", cpu=deployment.task_cpu, memory=deployment.task_memory,
         architecture=deployment.architecture)
     service = add_service(
-        template, deployment.service_name, cluster=cluster, task_definition=task.task_definition,
+        template, add_ecs_name(template, "ServiceName", kind="service", default=deployment.service_name),
+        cluster=cluster, task_definition=task.task_definition,
         desired_count=deployment.desired_count,
         strategy=capacity_provider_strategy([(FARGATE, 1), (FARGATE_SPOT, deployment.spot_weight)]),
         network_configuration=awsvpc_network_configuration(

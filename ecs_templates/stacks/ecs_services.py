@@ -15,13 +15,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Callable
 
-from troposphere import GetAtt, Ref, Select, Template, ecs
+from troposphere import GetAtt, Ref, Select, Sub, Template, ecs
 
 from ecs_templates.builders import efs, rds
 from ecs_templates.builders.capacity import add_ec2_capacity
 from ecs_templates.builders.cluster import add_capacity_provider_associations, add_cluster
 from ecs_templates.builders.discovery import add_discovery_service, add_private_namespace, service_registry
 from ecs_templates.builders.iam import add_instance_profile
+from ecs_templates.builders.names import add_ecs_name, add_namespace_name
 from ecs_templates.builders.load_balancer import (
     HTTP_PORT,
     HTTPS_PORT,
@@ -41,6 +42,7 @@ from ecs_templates.builders.secrets import add_generated_secret
 from ecs_templates.builders.scaling import add_service_scaling, add_task_count_parameters
 from ecs_templates.builders.service import add_service, capacity_provider_strategy
 from ecs_templates.builders.template import add_output, new_template
+from ecs_templates.config import database_user
 from ecs_templates.config.model import Config, Container, Mount
 from ecs_templates.config.services import FileShare, ServicesDeployment
 from ecs_templates.naming import logical_id
@@ -164,7 +166,10 @@ def build(config: Config, variant: str) -> Template:
                                           security_group=file_system_group)
     web_access_point = efs.add_access_point(template, services.web_files, file_system=file_system, name=web.name)
 
-    cluster = add_cluster(template, services.cluster_name(app.name, variant))
+    # Issue 11 item 9: cluster, service, family and namespace names are parameters (builders/names.py)
+    # defaulting to the configured names, so that two copies of the stack can share an account.
+    cluster = add_cluster(template, add_ecs_name(template, "ClusterName", kind="cluster",
+                                                 default=services.cluster_name(app.name, variant)))
     providers: list[Any] = [FARGATE]
     web_public_ip: Any = assign_public_ip
     if services.launch_type == "ec2":
@@ -173,7 +178,8 @@ def build(config: Config, variant: str) -> Template:
             description="Container instances: no inbound traffic (each task has its own interface and group)")
         capacity_provider = add_ec2_capacity(
             template, config.ec2.capacity, cluster=cluster, security_group=instance_group, subnets=task_subnets,
-            instance_profile=add_instance_profile(template, cluster=cluster))
+            instance_profile=add_instance_profile(template, cluster=cluster),
+            task_cpu=services.task_cpu, task_memory=services.task_memory)
         # The web tasks go on the instances; a MariaDB task stays on Fargate, where no scale-in drains it.
         providers = [Ref(capacity_provider)] + ([FARGATE] if variant == "mariadb" else [])
         web_public_ip = "DISABLED"  # EC2 tasks cannot have a public IP; the instance pulls the images
@@ -187,14 +193,21 @@ def build(config: Config, variant: str) -> Template:
             file_system=file_system, volume=volumes[database.name], mount_targets=mount_targets,
             associations=associations)
         after_database = [database_service]
+        web_containers = [web]
     else:
+        # Issue 11 item 8: WordPress connects as its own user (MYSQL_USER, with the generated db-password
+        # secret, never rotated), which a setup container of the web task creates at each start with the
+        # RDS-managed master secret (rotated weekly); see config/database_user.py.
         name, user, password = services.rds_database_settings(database)
         instance = rds.add_database(template, services.rds, subnets=subnets, security_group=database_group,
-                                    database_name=name, master_username=user, port=database_port,
-                                    deletion_protection=deletion_protection,
+                                    database_name=name, master_username=database_user.MASTER_USERNAME,
+                                    port=database_port, deletion_protection=deletion_protection,
                                     secret_kms_key=add_secrets_kms_key(template)[0])
-        secrets = {password: rds.master_password(instance)}
+        secrets = {database_user.MASTER_SECRET_ENTRY: rds.master_password(instance)}
         hosts = {database.name: GetAtt(instance, "Endpoint.Address")}
+        setup = database_user.setup_container(database, database_name=name, user=user, password_secret=password,
+                                              port=database_port)
+        web_containers = [setup, database_user.after_setup(web, setup)]
         endpoint = rds.endpoint(instance)
         after_database = []
         add_output(template, "DatabaseSecretArn", GetAtt(instance, "MasterUserSecret.SecretArn"),
@@ -206,13 +219,17 @@ def build(config: Config, variant: str) -> Template:
                     for secret in services.web_secret_definitions(web.name)})
     web_task = add_application_task(
         template, derived, family=services.task_family(app.name, variant, "web"), network_mode=NETWORK_MODE,
+        family_name=add_ecs_name(template, "WebTaskFamily", kind="family", what=web.name,
+                                 default=services.task_family(app.name, variant, "web")),
         compatibility=services.launch_type.upper(), cpu=services.task_cpu, memory=services.task_memory,
-        architecture=services.architecture, containers=[web], service_hosts=hosts,
+        architecture=services.architecture, containers=web_containers, service_hosts=hosts,
         volumes=[efs.efs_volume(volumes[web.name], file_system=file_system, access_point=web_access_point)],
         secrets=secrets, prefix=logical_id(web.name), task_role_parameter_description=TASK_ROLE_DESCRIPTION,
         task_role_statements=[efs.mount_statement(file_system=file_system, access_point=web_access_point)])
     web_service = add_service(
-        template, f"{web.name}-service", cluster=cluster, task_definition=web_task.task_definition,
+        template, add_ecs_name(template, "WebServiceName", kind="service", default=f"{web.name}-service",
+                               what=web.name),
+        cluster=cluster, task_definition=web_task.task_definition,
         desired_count=services.desired_tasks, logical_name="WebService",
         strategy=capacity_provider_strategy([(providers[0], 1)]),
         network_configuration=awsvpc_network_configuration(
@@ -242,7 +259,7 @@ def build(config: Config, variant: str) -> Template:
 def _mariadb_service(template: Template, config: Config, services: ServicesDeployment, *, database: Container,
                      port: int, vpc: Any, cluster: ecs.Cluster, subnets: list[Any], security_group: Any,
                      assign_public_ip: Any, file_system: Any, volume: str, mount_targets: list[Any],
-                     associations: Any) -> tuple[ecs.Service, dict[str, Any], dict[str, Any], str]:
+                     associations: Any) -> tuple[ecs.Service, dict[str, Any], dict[str, Any], Any]:
     """The database container as a one-task Fargate service: data on EFS, a stable private DNS name.
 
     One task and a deployment that stops it before starting its replacement: two servers
@@ -250,17 +267,22 @@ def _mariadb_service(template: Template, config: Config, services: ServicesDeplo
     """
     access_point = efs.add_access_point(template, services.database_files, file_system=file_system,
                                         name=database.name)
-    namespace = add_private_namespace(template, services.namespace, vpc=vpc)
+    namespace_name = add_namespace_name(template, "NamespaceName", default=services.namespace)
+    namespace = add_private_namespace(template, namespace_name, vpc=vpc)
     discovery = add_discovery_service(template, database.name, namespace=namespace)
     task = add_application_task(
         template, config, family=services.task_family(config.application.name, "mariadb", "database"),
+        family_name=add_ecs_name(template, "DatabaseTaskFamily", kind="family", what=database.name,
+                                 default=services.task_family(config.application.name, "mariadb", "database")),
         network_mode=NETWORK_MODE, compatibility=FARGATE, cpu=services.database_cpu,
         memory=services.database_memory, architecture=services.architecture, containers=[database],
         volumes=[efs.efs_volume(volume, file_system=file_system, access_point=access_point)],
         prefix=logical_id(database.name), task_role_parameter_description=TASK_ROLE_DESCRIPTION,
         task_role_statements=[efs.mount_statement(file_system=file_system, access_point=access_point)])
     service = add_service(
-        template, f"{database.name}-service", cluster=cluster, task_definition=task.task_definition,
+        template, add_ecs_name(template, "DatabaseServiceName", kind="service", default=f"{database.name}-service",
+                               what=database.name),
+        cluster=cluster, task_definition=task.task_definition,
         desired_count=1, logical_name="DatabaseService",
         strategy=capacity_provider_strategy([(FARGATE, 1)]),
         network_configuration=awsvpc_network_configuration(
@@ -268,6 +290,7 @@ def _mariadb_service(template: Template, config: Config, services: ServicesDeplo
         minimum_healthy_percent=0, maximum_percent=100,
         depends_on=[associations, *mount_targets],
         ServiceRegistries=[service_registry(discovery)])
-    host = f"{database.name}.{services.namespace}"
+    host = Sub(f"{database.name}.${{Namespace}}", Namespace=namespace_name)
     add_output(template, "DatabaseServiceName", GetAtt(service, "Name"), f"ECS service running {database.name}")
-    return service, dict(task.secrets), {database.name: host}, f"{host}:{port}"
+    return service, dict(task.secrets), {database.name: host}, \
+        Sub(f"{database.name}.${{Namespace}}:{port}", Namespace=namespace_name)

@@ -320,6 +320,7 @@ def _application_name(document: dict[str, Any], path: Path, variables: Mapping[s
 def _warn_volumes(drafts: Mapping[str, Draft], report: Report) -> None:
     used = sorted({volume for draft in drafts.values() for volume in draft.volumes})
     for volume in used:
-        report.warn(None, f"volumes.{volume}", "becomes task storage: it lives as long as the task and is "
-                                               "shared by its containers; a replaced task starts empty (keep "
-                                               "data with EFS or a managed database)")
+        report.warn(None, f"volumes.{volume}", "becomes a task volume shared by its containers: on ecs-ec2 a "
+                                               "Docker volume of the instance (kept across task restarts there, "
+                                               "lost with the instance), on Fargate task storage (a replaced "
+                                               "task starts empty); keep data with EFS or a managed database")

@@ -6,12 +6,16 @@ from typing import Any, Sequence
 from troposphere import Ref, Template, ecs
 
 
-def add_cluster(template: Template, name: Any) -> ecs.Cluster:
-    """A named cluster (a name, or the Ref of a name parameter) with Container Insights on."""
+def add_cluster(template: Template, name: Any, *, service_connect: Any = None) -> ecs.Cluster:
+    """A named cluster (a name, or the Ref of a name parameter) with Container Insights on.
+
+    `service_connect`: ServiceConnectDefaults, the namespace its services join by default.
+    """
     return template.add_resource(ecs.Cluster(
         "Cluster",
         ClusterName=name,
         ClusterSettings=[ecs.ClusterSetting(Name="containerInsights", Value="enabled")],
+        **({"ServiceConnectDefaults": service_connect} if service_connect is not None else {}),
     ))
 
 

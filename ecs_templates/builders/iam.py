@@ -93,7 +93,7 @@ def add_execution_role(template: Template, *, repository_arns: Sequence[Any], se
 
 
 TASK_ROLE_DESCRIPTION = ("ARN of an existing role for the containers, e.g. LabRole's ARN in the Learner Lab. "
-                         "Empty: create a role with no permissions (WordPress calls no AWS API).")
+                         "Empty: create a role with no permissions (add some to it if the containers call AWS APIs).")
 
 
 def add_task_role(template: Template, *, statements: Sequence[Statement] = (),

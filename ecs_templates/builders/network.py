@@ -46,12 +46,13 @@ def add_ingress_cidr_parameter(template: Template) -> Ref:
 
 @dataclass(frozen=True)
 class IngressRule:
-    """One inbound TCP port, from an address range or from the members of another security group."""
+    """One inbound TCP (or UDP) port, from an address range or from the members of another security group."""
 
     port: int
     description: str
     source_cidr: Any = None
     source_security_group: Any = None
+    protocol: str = "tcp"
 
     def __post_init__(self) -> None:
         if (self.source_cidr is None) == (self.source_security_group is None):
@@ -60,7 +61,7 @@ class IngressRule:
     def rule(self) -> ec2.SecurityGroupRule:
         source = ({"CidrIp": self.source_cidr} if self.source_cidr is not None
                   else {"SourceSecurityGroupId": self.source_security_group})
-        return ec2.SecurityGroupRule(IpProtocol="tcp", FromPort=self.port, ToPort=self.port,
+        return ec2.SecurityGroupRule(IpProtocol=self.protocol, FromPort=self.port, ToPort=self.port,
                                      Description=self.description, **source)
 
 
@@ -74,7 +75,8 @@ def add_security_group(template: Template, name: str, *, vpc: Ref, ingress: Sequ
         name,
         GroupDescription=description,
         VpcId=vpc,
-        SecurityGroupIngress=[rule.rule() for rule in sorted(ingress, key=lambda rule: rule.port)],
+        SecurityGroupIngress=[rule.rule() for rule in sorted(ingress, key=lambda rule: (rule.port, rule.protocol,
+                                                                                        rule.description))],
         SecurityGroupEgress=[ec2.SecurityGroupRule(
             IpProtocol="-1", CidrIp="0.0.0.0/0", Description=egress_description)],
         Tags=[ec2.Tag("Name", Sub(f"${{AWS::StackName}}-{name}"))],
@@ -112,3 +114,12 @@ def awsvpc_network_configuration(*, subnets: Any, security_groups: Sequence[Any]
         SecurityGroups=list(security_groups),
         Subnets=subnets,
     ))
+
+
+def add_ingress(template: Template, name: str, *, group: Any, rule: IngressRule) -> ec2.SecurityGroupIngress:
+    """An inbound rule as its own resource: groups that admit each other would otherwise form a cycle."""
+    source = ({"CidrIp": rule.source_cidr} if rule.source_cidr is not None
+              else {"SourceSecurityGroupId": rule.source_security_group})
+    return template.add_resource(ec2.SecurityGroupIngress(
+        name, GroupId=group, IpProtocol=rule.protocol, FromPort=rule.port, ToPort=rule.port,
+        Description=rule.description, **source))

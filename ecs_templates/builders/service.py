@@ -51,5 +51,6 @@ def add_service(template: Template, name: Any, *, cluster: ecs.Cluster, task_def
         **extra,
     )
     if depends_on:
-        service.DependsOn = [getattr(item, "title", item) for item in depends_on]
+        titles = [item if isinstance(item, str) else item.title for item in depends_on]
+        service.DependsOn = list(dict.fromkeys(titles))
     return template.add_resource(service)

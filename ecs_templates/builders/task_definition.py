@@ -12,7 +12,12 @@ from ecs_templates.config.model import Application, Container
 from ecs_templates.errors import ConfigError
 
 
-def _port_mappings(container: Container, network_mode: str) -> list[ecs.PortMapping]:
+# (container, container port, protocol) -> (port mapping name, app protocol or None): Service Connect's names.
+PortNames = Mapping[tuple[str, int, str], tuple[str, Any]]
+
+
+def _port_mappings(container: Container, network_mode: str, port_names: PortNames | None = None
+                   ) -> list[ecs.PortMapping]:
     mappings = []
     for index, port in enumerate(container.ports):
         if network_mode == "awsvpc":
@@ -25,8 +30,10 @@ def _port_mappings(container: Container, network_mode: str) -> list[ecs.PortMapp
             host_port = port.container_port
         else:
             host_port = port.host_port if port.host_port is not None else 0  # 0: dynamic
+        named = (port_names or {}).get((container.name, port.container_port, port.protocol))
+        extra = {} if named is None else {"Name": named[0], **({"AppProtocol": named[1]} if named[1] else {})}
         mappings.append(ecs.PortMapping(ContainerPort=port.container_port, HostPort=host_port,
-                                        Protocol=port.protocol))
+                                        Protocol=port.protocol, **extra))
     return mappings
 
 
@@ -41,14 +48,15 @@ def _check_shared_namespace_ports(containers: Sequence[Container]) -> None:
                     f"{container.path}.ports[{index}]",
                     f"{container.name}: port {port.container_port} is also a port of {owner[key]}; "
                     "under awsvpc the containers of a task share one address and each port binds "
-                    f"once: give {container.name} or {owner[key]} another port")
+                    f"once: give {container.name} or {owner[key]} another port, or build the stack "
+                    "ecs-services instead (`stacks:`), where each runs as its own ECS service")
             owner[key] = container.name
 
 
 def container_definition(container: Container, *, network_mode: str, image: Any,
                          secrets: Mapping[str, Any], log_group: logs.LogGroup,
-                         in_task: set[str], service_hosts: Mapping[str, Any] | None = None
-                         ) -> ecs.ContainerDefinition:
+                         in_task: set[str], service_hosts: Mapping[str, Any] | None = None,
+                         port_names: PortNames | None = None) -> ecs.ContainerDefinition:
     """One container, with its `uses` wired for `network_mode` and its secrets injected."""
     for connection in container.uses:
         if connection.container not in in_task and not (service_hosts and connection.container in service_hosts):
@@ -60,7 +68,7 @@ def container_definition(container: Container, *, network_mode: str, image: Any,
     environment.update(wiring.connection_environment(container, network_mode, service_hosts))
     health = container.health_check
     optional: dict[str, Any] = {
-        "PortMappings": _port_mappings(container, network_mode),
+        "PortMappings": _port_mappings(container, network_mode, port_names),
         "Environment": [ecs.Environment(Name=name, Value=value)
                         for name, value in sorted(environment.items())],
         "Secrets": [ecs.Secret(Name=name, ValueFrom=secret_value_from(secrets[secret]))
@@ -116,7 +124,8 @@ def add_task_definition(template: Template, app: Application, *, family: Any, ne
                         service_hosts: Mapping[str, Any] | None = None,
                         volumes: Sequence[ecs.Volume] = (),
                         on_instance: bool = False,
-                        logical_name: str = "TaskDefinition") -> ecs.TaskDefinition:
+                        logical_name: str = "TaskDefinition",
+                        port_names: PortNames | None = None) -> ecs.TaskDefinition:
     """A task definition of `containers` (all of the application by default).
 
     `secrets` maps secret names to generated secrets or SecretSource. `volumes` are the
@@ -147,7 +156,7 @@ def add_task_definition(template: Template, app: Application, *, family: Any, ne
         ContainerDefinitions=[
             container_definition(container, network_mode=network_mode, image=images[container.name],
                                  secrets=secrets, log_group=log_group, in_task=in_task,
-                                 service_hosts=service_hosts)
+                                 service_hosts=service_hosts, port_names=port_names)
             for container in chosen
         ],
         Volumes=all_volumes or NoValue,

@@ -4,8 +4,8 @@ RDS manages the master user's password in Secrets Manager and rotates it every s
 by default, while ECS injects a secret only when a container starts: an application that
 connected as the master user would fail on new connections after each rotation until its
 tasks were replaced. So the application never connects as the master user. A non-essential
-container of the web task, from the database container's image (it has the `mariadb`
-client), starts first, connects with the master secret, and creates or updates the
+container of each client's task, from the database container's image (it has the
+database's client, named in config/images.py), starts first, connects with the master secret, and creates or updates the
 application's user (the container's MYSQL_USER) with the application's generated, never
 rotated secret, and its grants on the application's database; the web container starts
 only when it has exited with SUCCESS. It runs at every task start, so it is idempotent.
@@ -27,27 +27,29 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ecs_templates.config.images import DatabaseEngine
 from ecs_templates.config.model import Connection, Container, Dependency
 
-# The RDS master user: the MariaDB container's root, never the application's user.
-MASTER_USERNAME = "admin"
-# Name under which the stack passes the RDS-managed master password (a SecretSource) to the container.
-MASTER_SECRET_ENTRY = "rds-master-password"
+
+
+def master_secret_entry(database: str) -> str:
+    """Name under which the stack passes the RDS-managed master password (a SecretSource) to the container."""
+    return f"{database}-rds-master-password"
+
 ATTEMPTS = 6          # the instance is available before the task starts; retries cover DNS and a reboot
 RETRY_SECONDS = 10
 
 # Identifiers (DB_NAME, DB_APP_USER) are checked by the config (letters, digits, _), and the
 # application's password is generated without punctuation, so the SQL needs no escaping.
-# TLS on, without verifying the server certificate: the RDS CA bundle is not in the image's
-# trust store, and the MariaDB 11.4 client verifies by default; the endpoint is this stack's
-# own instance, reached inside the VPC.
-SCRIPT = f"""set -eu
+# MySQL family: TLS on, without verifying the server certificate (the RDS CA bundle is not in the
+# image's trust store); the endpoint is this stack's own instance, reached inside the VPC.
+MYSQL_SCRIPT = """set -eu
 export MYSQL_PWD="$DB_MASTER_PASSWORD"
-client() {{ mariadb --host="$DB_HOST" --port="$DB_PORT" --user="$DB_MASTER_USER" --ssl --skip-ssl-verify-server-cert "$@"; }}
+client() {{ {client} --host="$DB_HOST" --port="$DB_PORT" --user="$DB_MASTER_USER" {tls} "$@"; }}
 attempt=1
 until client --execute='SELECT 1' >/dev/null; do
-  [ "$attempt" -lt {ATTEMPTS} ] || {{ echo "cannot reach the database at $DB_HOST:$DB_PORT" >&2; exit 1; }}
-  attempt=$((attempt + 1)); sleep {RETRY_SECONDS}
+  [ "$attempt" -lt {attempts} ] || {{ echo "cannot reach the database at $DB_HOST:$DB_PORT" >&2; exit 1; }}
+  attempt=$((attempt + 1)); sleep {retry}
 done
 client <<SQL
 CREATE USER IF NOT EXISTS '$DB_APP_USER'@'%' IDENTIFIED BY '$DB_APP_PASSWORD';
@@ -56,25 +58,58 @@ GRANT ALL PRIVILEGES ON $DB_NAME.* TO '$DB_APP_USER'@'%';
 SQL
 echo "database user $DB_APP_USER ready on $DB_NAME"
 """
+# The MariaDB client verifies the server certificate by default from 11.4 on; MySQL's asks for TLS with --ssl-mode.
+MYSQL_TLS = {"mariadb": "--ssl --skip-ssl-verify-server-cert", "mysql": "--ssl-mode=REQUIRED"}
+# PostgreSQL: RDS for PostgreSQL 15 and later require TLS (rds.force_ssl); sslmode=require encrypts
+# without verifying. PGPASSWORD keeps the master password off the command line.
+# https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.SSL.html
+POSTGRES_SCRIPT = """set -eu
+export PGPASSWORD="$DB_MASTER_PASSWORD"
+client() {{ {client} "host=$DB_HOST port=$DB_PORT user=$DB_MASTER_USER dbname=$DB_NAME sslmode=require" \\
+  --set=ON_ERROR_STOP=1 --quiet "$@"; }}
+attempt=1
+until client --command='SELECT 1' >/dev/null; do
+  [ "$attempt" -lt {attempts} ] || {{ echo "cannot reach the database at $DB_HOST:$DB_PORT" >&2; exit 1; }}
+  attempt=$((attempt + 1)); sleep {retry}
+done
+client <<SQL
+DO \\$\\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_APP_USER') THEN CREATE ROLE "$DB_APP_USER" LOGIN; END IF;
+END \\$\\$;
+ALTER ROLE "$DB_APP_USER" WITH LOGIN PASSWORD '$DB_APP_PASSWORD';
+GRANT ALL PRIVILEGES ON DATABASE "$DB_NAME" TO "$DB_APP_USER";
+ALTER DATABASE "$DB_NAME" OWNER TO "$DB_APP_USER";
+ALTER SCHEMA public OWNER TO "$DB_APP_USER";
+SQL
+echo "database user $DB_APP_USER ready on $DB_NAME"
+"""
 
 
-def setup_container(database: Container, *, database_name: str, user: str, password_secret: str,
-                    port: int) -> Container:
+def script(engine: DatabaseEngine) -> str:
+    """The setup script for the engine's dialect, with the image's own client."""
+    if engine.dialect == "postgres":
+        return POSTGRES_SCRIPT.format(client=engine.client, attempts=ATTEMPTS, retry=RETRY_SECONDS)
+    return MYSQL_SCRIPT.format(client=engine.client, tls=MYSQL_TLS.get(engine.client, MYSQL_TLS["mysql"]),
+                               attempts=ATTEMPTS, retry=RETRY_SECONDS)
+
+
+def setup_container(database: Container, engine: DatabaseEngine, *, database_name: str, user: str,
+                    password_secret: str, port: int) -> Container:
     """The container that creates the application's user; `database` is the container RDS replaces."""
     return Container(
         name=f"{database.name}-app-user",
         image=database.image,
         repository=database.repository,
-        essential=False,  # it exits when done; the web container waits for its SUCCESS
-        command=("sh", "-c", SCRIPT),
-        environment=(("DB_APP_USER", user), ("DB_MASTER_USER", MASTER_USERNAME), ("DB_NAME", database_name),
+        essential=False,  # it exits when done; the client container waits for its SUCCESS
+        command=("sh", "-c", script(engine)),
+        environment=(("DB_APP_USER", user), ("DB_MASTER_USER", engine.master_username), ("DB_NAME", database_name),
                      ("DB_PORT", str(port))),
-        secrets=(("DB_APP_PASSWORD", password_secret), ("DB_MASTER_PASSWORD", MASTER_SECRET_ENTRY)),
+        secrets=(("DB_APP_PASSWORD", password_secret), ("DB_MASTER_PASSWORD", master_secret_entry(database.name))),
         uses=(Connection(container=database.name, port=port, env="DB_HOST", format="{host}"),),
     )
 
 
-def after_setup(web: Container, setup: Container) -> Container:
-    """The web container, started only once `setup` has exited successfully."""
-    return replace(web, depends_on=tuple(dep for dep in web.depends_on if dep.container != setup.name)
+def after_setup(client: Container, setup: Container) -> Container:
+    """The client container, started only once `setup` has exited successfully."""
+    return replace(client, depends_on=tuple(dep for dep in client.depends_on if dep.container != setup.name)
                    + (Dependency(setup.name, "SUCCESS"),))

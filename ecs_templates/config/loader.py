@@ -7,6 +7,7 @@ for a set of containers that has nothing to do with WordPress.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -26,6 +27,7 @@ from ecs_templates.config.fields import (
     type_name,
 )
 from ecs_templates.config.model import (
+    APP_PROTOCOLS,
     DEPENDENCY_CONDITIONS,
     Application,
     Config,
@@ -41,8 +43,11 @@ from ecs_templates.config.model import (
     Mount,
     PortMapping,
     RegistrySettings,
+    DEFAULT_STACKS,
+    STACK_NAMES,
 )
-from ecs_templates.config.services import FileShare, RdsSettings, ServicesDeployment
+from ecs_templates.config.services import ServiceSettings, ServicesDeployment
+from ecs_templates.config.settings import read_settings
 from ecs_templates.errors import ConfigError
 
 
@@ -114,7 +119,7 @@ def merge(base: Any, override: Any) -> Any:
     return override
 
 
-TOP_LEVEL_KEYS = ("application", "ec2", "fargate", "registry", "logs", "services")
+TOP_LEVEL_KEYS = ("application", "ec2", "fargate", "registry", "logs", "services", "stacks")
 
 
 def parse_config(overrides: Mapping[str, Any]) -> Config:
@@ -126,7 +131,10 @@ def parse_config(overrides: Mapping[str, Any]) -> Config:
     if isinstance(application, Mapping) and "extends" in application:
         extends = get_str(application, "extends", "application", choices=("default", "none"))
         if extends == "none":
+            # Nothing of the default application stays: its containers, nor its services' settings and stacks.
             base["application"] = {}
+            base.pop("stacks", None)
+            base.get("services", {}).pop("tasks", None)
         overrides = dict(overrides, application={k: v for k, v in application.items() if k != "extends"})
     data = merge(base, overrides)
     app = parse_application(expect_mapping(data.get("application", {}), "application"))
@@ -137,7 +145,8 @@ def parse_config(overrides: Mapping[str, Any]) -> Config:
         registry=parse_registry(expect_mapping(data.get("registry", {}), "registry")),
         logs=parse_logs(expect_mapping(data.get("logs", {}), "logs")),
         fargate=parse_fargate(expect_mapping(data.get("fargate", {}), "fargate"), app),
-        services=parse_services(data.get("services"), app, ec2.capacity, explicit="services" in overrides),
+        services=parse_services(data.get("services"), app),
+        stacks=parse_stacks(data.get("stacks")),
     )
 
 
@@ -168,7 +177,7 @@ def parse_secret(name: str, data: Any) -> GeneratedSecret:
 CONTAINER_KEYS = ("image", "repository", "ports", "environment", "secrets", "health_check",
                   "essential", "depends_on", "links", "uses", "command", "entry_point",
                   "working_directory", "user", "cpu", "memory", "memory_reservation", "labels",
-                  "mounts")
+                  "mounts", "sidecar_of")
 
 
 def parse_container(name: str, data: Any) -> Container:
@@ -201,6 +210,7 @@ def parse_container(name: str, data: Any) -> Container:
         labels=get_scalar_mapping(data, "labels", path),
         mounts=tuple(parse_mount(item, join(join(path, "mounts"), index))
                      for index, item in enumerate(get_list(data, "mounts", path))),
+        sidecar_of=get_str(data, "sidecar_of", path, default=None),
     )
 
 
@@ -215,12 +225,13 @@ def parse_port(data: Any, path: str) -> PortMapping:
     if isinstance(data, int) and not isinstance(data, bool):
         return PortMapping(container_port=check_int(data, path, 1, 65535))
     data = expect_mapping(data, path)
-    check_keys(data, ("container", "host", "public", "protocol"), path)
+    check_keys(data, ("container", "host", "public", "protocol", "app_protocol"), path)
     return PortMapping(
         container_port=get_int(data, "container", path, minimum=1, maximum=65535),
         host_port=get_int(data, "host", path, default=None, minimum=0, maximum=65535),
         public=get_bool(data, "public", path, default=False),
         protocol=get_str(data, "protocol", path, default="tcp", choices=("tcp", "udp")),
+        app_protocol=get_str(data, "app_protocol", path, default=None, choices=APP_PROTOCOLS),
     )
 
 
@@ -276,152 +287,38 @@ def parse_connection(data: Any, path: str) -> Connection:
 
 
 def parse_ec2(data: Mapping[str, Any], app: Application) -> Ec2Deployment:
-    path = "ec2"
-    check_keys(data, ("cluster_name", "task_family", "service_name", "task_cpu", "task_memory",
-                      "desired_count", "capacity"), path)
-    capacity_path = join(path, "capacity")
-    capacity = expect_mapping(data.get("capacity", {}), capacity_path)
-    check_keys(capacity, ("architecture", "instance_type", "min_size", "desired_size", "max_size",
-                          "root_volume_gib"), capacity_path)
-    return Ec2Deployment(
-        cluster_name=get_str(data, "cluster_name", path, default=f"{app.name}-cluster"),
-        task_family=get_str(data, "task_family", path, default=f"{app.name}-task"),
-        service_name=get_str(data, "service_name", path, default=f"{app.name}-service"),
-        task_cpu=get_int(data, "task_cpu", path, default=1024, minimum=128, maximum=16384),
-        task_memory=get_int(data, "task_memory", path, default=1024, minimum=128, maximum=122880),
-        desired_count=get_int(data, "desired_count", path, default=1, minimum=0, maximum=100),
-        capacity=Ec2Capacity(
-            architecture=get_str(capacity, "architecture", capacity_path, default="arm64"),
-            instance_type=get_str(capacity, "instance_type", capacity_path, default="t4g.medium"),
-            min_size=get_int(capacity, "min_size", capacity_path, default=0, minimum=0, maximum=100),
-            desired_size=get_int(capacity, "desired_size", capacity_path, default=1, minimum=0, maximum=100),
-            max_size=get_int(capacity, "max_size", capacity_path, default=2, minimum=1, maximum=100),
-            root_volume_gib=get_int(capacity, "root_volume_gib", capacity_path, default=30,
-                                    minimum=30, maximum=16384),
-        ),
-    )
+    return read_settings(Ec2Deployment, data, "ec2", app_name=app.name)
 
 
 def parse_fargate(data: Mapping[str, Any], app: Application) -> FargateDeployment:
-    path = "fargate"
-    check_keys(data, ("cluster_name", "task_family", "service_name", "task_cpu", "task_memory",
-                      "desired_count", "architecture", "spot_weight"), path)
-    names = FargateDeployment.for_application(app.name)
-    return FargateDeployment(
-        cluster_name=get_str(data, "cluster_name", path, default=names.cluster_name),
-        task_family=get_str(data, "task_family", path, default=names.task_family),
-        service_name=get_str(data, "service_name", path, default=names.service_name),
-        # No bounds here: the model checks the pair against the Fargate table and names the valid values.
-        task_cpu=get_int(data, "task_cpu", path, default=512),
-        task_memory=get_int(data, "task_memory", path, default=1024),
-        desired_count=get_int(data, "desired_count", path, default=1, minimum=0, maximum=100),
-        architecture=get_str(data, "architecture", path, default="arm64"),
-        spot_weight=get_int(data, "spot_weight", path, default=0, minimum=0, maximum=1000),
-    )
+    return read_settings(FargateDeployment, data, "fargate", app_name=app.name)
 
 
 def parse_registry(data: Mapping[str, Any]) -> RegistrySettings:
-    check_keys(data, ("untagged_image_days", "max_tagged_images"), "registry")
-    return RegistrySettings(
-        untagged_image_days=get_int(data, "untagged_image_days", "registry", default=14,
-                                    minimum=1, maximum=3650),
-        max_tagged_images=get_int(data, "max_tagged_images", "registry", default=30,
-                                  minimum=1, maximum=10000),
-    )
+    return read_settings(RegistrySettings, data, "registry")
 
 
 def parse_logs(data: Mapping[str, Any]) -> LogSettings:
-    check_keys(data, ("retention_days",), "logs")
-    return LogSettings(retention_days=get_int(data, "retention_days", "logs", default=30))
+    return read_settings(LogSettings, data, "logs")
 
 
-SERVICES_KEYS = ("database", "web_container", "database_container", "launch_type", "architecture",
-                 "task_cpu", "task_memory", "min_tasks", "desired_tasks", "max_tasks", "cpu_target_percent",
-                 "requests_per_target", "health_check_path", "certificate_arn", "namespace", "database_cpu",
-                 "database_memory", "web_files", "database_files", "secrets", "rds")
-
-
-def parse_services(data: Any, app: Application, capacity: Ec2Capacity, *,
-                   explicit: bool = True) -> ServicesDeployment | None:
-    """The `services:` section, or None: no services stacks.
-
-    The embedded default's section describes the default application (a web container
-    `wordpress` using a database container `mariadb`). When the user's config has no
-    `services:` section and that description does not fit their application (other
-    containers, an imported Compose file), there are no services stacks: a build never
-    fails over a stack nobody asked for. A `services:` section the user wrote is checked.
-    """
-    if data is None:
-        return None
-    if explicit:
-        return _parse_services(data, app)
-    try:
-        services = _parse_services(data, app)
-        services.check_against(app, capacity)
-    except ConfigError:
-        return None
-    return services
-
-
-def _parse_services(data: Any, app: Application) -> ServicesDeployment:
+def parse_services(data: Any, app: Application) -> ServicesDeployment:
+    """The `services:` section; `tasks.<service>` are read onto `defaults`, setting by setting."""
     path = "services"
-    data = expect_mapping(data, path)
-    check_keys(data, SERVICES_KEYS, path)
-    defaults = ServicesDeployment()
-    rds_path = join(path, "rds")
-    rds = expect_mapping(data.get("rds", {}), rds_path)
-    check_keys(rds, ("instance_class", "allocated_storage_gib", "max_allocated_storage_gib", "engine_version",
-                     "backup_retention_days", "multi_az"), rds_path)
-    rds_defaults = RdsSettings()
-    certificate = data.get("certificate_arn", "")
-    return ServicesDeployment(
-        database=get_str(data, "database", path, default=defaults.database),
-        web_container=get_str(data, "web_container", path, default=defaults.web_container),
-        database_container=get_str(data, "database_container", path, default=defaults.database_container),
-        launch_type=get_str(data, "launch_type", path, default=defaults.launch_type),
-        architecture=get_str(data, "architecture", path, default=defaults.architecture),
-        # No bounds on sizes here: the model checks them against the Fargate table or the instance.
-        task_cpu=get_int(data, "task_cpu", path, default=defaults.task_cpu),
-        task_memory=get_int(data, "task_memory", path, default=defaults.task_memory),
-        min_tasks=get_int(data, "min_tasks", path, default=defaults.min_tasks, minimum=1, maximum=100),
-        desired_tasks=get_int(data, "desired_tasks", path, default=defaults.desired_tasks, minimum=1, maximum=100),
-        max_tasks=get_int(data, "max_tasks", path, default=defaults.max_tasks, minimum=1, maximum=100),
-        cpu_target_percent=get_int(data, "cpu_target_percent", path, default=defaults.cpu_target_percent,
-                                   minimum=10, maximum=95),
-        requests_per_target=get_int(data, "requests_per_target", path, default=defaults.requests_per_target,
-                                    minimum=1, maximum=100000),
-        health_check_path=get_str(data, "health_check_path", path, default=defaults.health_check_path),
-        certificate_arn="" if certificate in ("", None) else get_str(data, "certificate_arn", path),
-        namespace=get_str(data, "namespace", path, default=f"{app.name}.internal"),
-        database_cpu=get_int(data, "database_cpu", path, default=defaults.database_cpu),
-        database_memory=get_int(data, "database_memory", path, default=defaults.database_memory),
-        web_files=parse_file_share(data.get("web_files"), join(path, "web_files"), defaults.web_files),
-        database_files=parse_file_share(data.get("database_files"), join(path, "database_files"),
-                                        defaults.database_files),
-        web_secrets=tuple(sorted(get_scalar_mapping(data, "secrets", path))),
-        rds=RdsSettings(
-            instance_class=get_str(rds, "instance_class", rds_path, default=rds_defaults.instance_class),
-            allocated_storage_gib=get_int(rds, "allocated_storage_gib", rds_path,
-                                          default=rds_defaults.allocated_storage_gib, minimum=20, maximum=65536),
-            max_allocated_storage_gib=get_int(rds, "max_allocated_storage_gib", rds_path,
-                                              default=rds_defaults.max_allocated_storage_gib,
-                                              minimum=20, maximum=65536),
-            engine_version=str(rds.get("engine_version", rds_defaults.engine_version)),
-            backup_retention_days=get_int(rds, "backup_retention_days", rds_path,
-                                          default=rds_defaults.backup_retention_days, minimum=1, maximum=35),
-            multi_az=get_bool(rds, "multi_az", rds_path, default=rds_defaults.multi_az),
-        ),
-    )
+    data = expect_mapping(data or {}, path)
+    tasks_path = join(path, "tasks")
+    tasks = expect_mapping(data.get("tasks") or {}, tasks_path)
+    defaults = read_settings(ServiceSettings, data.get("defaults"), join(path, "defaults"))
+    per_service = tuple((name, read_settings(ServiceSettings, tasks[name], join(tasks_path, name), base=defaults))
+                        for name in sorted(tasks))
+    return replace(read_settings(ServicesDeployment, data, path, app_name=app.name, skip=("tasks",)),
+                   tasks=per_service)
 
 
-def parse_file_share(data: Any, path: str, default: FileShare) -> FileShare:
+def parse_stacks(data: Any) -> tuple[str, ...]:
     if data is None:
-        return default
-    data = expect_mapping(data, path)
-    check_keys(data, ("path", "uid", "gid", "permissions"), path)
-    return FileShare(
-        path=get_str(data, "path", path, default=default.path),
-        uid=get_int(data, "uid", path, default=default.uid, minimum=0, maximum=4294967295),
-        gid=get_int(data, "gid", path, default=default.gid, minimum=0, maximum=4294967295),
-        permissions=get_str(data, "permissions", path, default=default.permissions),
-    )
+        return DEFAULT_STACKS
+    if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
+        raise ConfigError("stacks", f"expected a list of stack names ({', '.join(STACK_NAMES)}), "
+                                    f"got {type_name(data)}")
+    return tuple(data)

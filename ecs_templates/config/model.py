@@ -8,28 +8,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from ecs_templates.config import fargate_sizes, instance_types
+from ecs_templates.config import instance_types
+from ecs_templates.config.checks import NAME_PATTERN, check_fargate_size, check_fits_instance, check_name
+from ecs_templates.config.services import ServicesDeployment
+from ecs_templates.config.settings import section, setting
 from ecs_templates.errors import ConfigError
 
-if TYPE_CHECKING:
-    from ecs_templates.config.services import ServicesDeployment
-
-NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
+__all__ = ["NAME_PATTERN", "check_fargate_size", "check_fits_instance", "check_name"]  # re-exported
 ENV_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DEPENDENCY_CONDITIONS = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
 NETWORK_MODES = ("bridge", "awsvpc")
 VOLUME_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 LOCALHOST_PORT_PATTERN = re.compile(r"\blocalhost:(\d{1,5})\b", re.IGNORECASE)
 SPOT_ARCHITECTURE = "x86_64"  # the only one Fargate Spot runs
-
-
-def check_name(value: str, field_path: str) -> str:
-    if not NAME_PATTERN.match(value):
-        raise ConfigError(field_path, f"{value!r} is not a valid name: use lower-case letters, "
-                                      "digits and hyphens, starting with a letter (at most 63)")
-    return value
 
 
 @dataclass(frozen=True)
@@ -40,6 +32,8 @@ class PortMapping:
     host_port: int | None = None
     public: bool = False
     protocol: str = "tcp"
+    # http, grpc, tcp or udp; None: derived (config/images.py: the image's table row, well-known web ports).
+    app_protocol: str | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +116,8 @@ class Container:
     memory_reservation: int | None = None
     labels: tuple[tuple[str, str], ...] = ()
     mounts: tuple[Mount, ...] = ()
+    # The service whose task this container joins in the services stacks (a sidecar); None: its own service.
+    sidecar_of: str | None = None
 
     @property
     def path(self) -> str:
@@ -131,6 +127,13 @@ class Container:
         check_name(self.name, self.path)
         seen_ports: set[int] = set()
         for index, port in enumerate(self.ports):
+            if port.app_protocol is not None and port.app_protocol not in APP_PROTOCOLS:
+                raise ConfigError(f"{self.path}.ports[{index}].app_protocol",
+                                  f"{port.app_protocol!r} is not one of: {', '.join(APP_PROTOCOLS)}")
+            if port.app_protocol is not None and (port.app_protocol == "udp") != (port.protocol == "udp"):
+                raise ConfigError(f"{self.path}.ports[{index}].app_protocol",
+                                  f"{port.app_protocol} does not go with protocol {port.protocol}; "
+                                  "udp ports speak udp, tcp ports http, http2, grpc or tcp")
             if port.container_port in seen_ports:
                 raise ConfigError(f"{self.path}.ports[{index}]",
                                   f"container port {port.container_port} is listed twice")
@@ -223,6 +226,12 @@ class Application:
                         f"{connection.container}'s ports (it has: "
                         f"{', '.join(map(str, sorted(target_ports))) or 'none'})")
             _check_no_localhost_to_siblings(container, by_name)
+            if container.sidecar_of is not None:
+                _check_target(container, container.sidecar_of, by_name, "sidecar_of")
+                if by_name[container.sidecar_of].sidecar_of is not None:
+                    raise ConfigError(f"{container.path}.sidecar_of",
+                                      f"{container.sidecar_of} is itself a sidecar of "
+                                      f"{by_name[container.sidecar_of].sidecar_of}; name that service instead")
         _check_acyclic(by_name)
 
     def container(self, name: str) -> Container:
@@ -292,12 +301,15 @@ def _check_acyclic(by_name: dict[str, Container]) -> None:
 class Ec2Capacity:
     """The Auto Scaling group behind the EC2 capacity provider."""
 
-    architecture: str = "arm64"
-    instance_type: str = "t4g.medium"
-    min_size: int = 0
-    desired_size: int = 1
-    max_size: int = 2
-    root_volume_gib: int = 30
+    architecture: str = setting("arm64", "CPU architecture of the instances and their ECS-optimized AMI",
+                                choices=instance_types.ARCHITECTURES)
+    instance_type: str = setting("t4g.medium", "EC2 instance type (the InstanceType parameter offers those that "
+                                               "hold the task)")
+    min_size: int = setting(0, "Auto Scaling group minimum", minimum=0, maximum=100)
+    desired_size: int = setting(1, "instances at first", minimum=0, maximum=100)
+    max_size: int = setting(2, "Auto Scaling group maximum", minimum=1, maximum=100)
+    root_volume_gib: int = setting(30, "encrypted gp3 root volume (GiB; the AMI needs 30)", minimum=30,
+                                   maximum=16384)
 
     def __post_init__(self) -> None:
         path = "ec2.capacity"
@@ -342,48 +354,20 @@ def _example_type(architecture: str) -> str:
 class Ec2Deployment:
     """Stack `ecs-ec2`: the seed's section 3.3 (cluster, task, service on EC2 instances)."""
 
-    cluster_name: str
-    task_family: str
-    service_name: str
-    task_cpu: int = 1024
-    task_memory: int = 1024
-    desired_count: int = 1
-    capacity: Ec2Capacity = field(default_factory=Ec2Capacity)
+    cluster_name: str = setting("", "ECS cluster name (default of the ClusterName parameter)",
+                                derived="{app}-cluster")
+    task_family: str = setting("", "task definition family", derived="{app}-task")
+    service_name: str = setting("", "ECS service name", derived="{app}-service")
+    task_cpu: int = setting(1024, "CPU units of the task (1024 = 1 vCPU)", minimum=128, maximum=16384)
+    task_memory: int = setting(1024, "memory of the task (MiB); must fit the instance type", minimum=128,
+                               maximum=122880)
+    desired_count: int = setting(1, "tasks to run", minimum=0, maximum=100)
+    capacity: Ec2Capacity = section(Ec2Capacity, "the instances (Auto Scaling group) behind the capacity provider")
 
     def __post_init__(self) -> None:
         for name in ("cluster_name", "task_family", "service_name"):
             check_name(getattr(self, name), f"ec2.{name}")
         check_fits_instance(self.task_cpu, self.task_memory, self.capacity.instance, "ec2")
-
-
-def check_fargate_size(cpu: int, memory: int, path: str, cpu_key: str = "task_cpu",
-                       memory_key: str = "task_memory") -> None:
-    """Refuse a task size Fargate would refuse at deploy time, naming the valid values."""
-    if cpu not in fargate_sizes.VALID_MEMORY_MIB:
-        raise ConfigError(f"{path}.{cpu_key}",
-                          f"{cpu} is not a Fargate CPU size; choose one of "
-                          f"{', '.join(map(str, fargate_sizes.CPU_VALUES))} (1024 = 1 vCPU)")
-    if not fargate_sizes.is_valid(cpu, memory):
-        raise ConfigError(f"{path}.{memory_key}",
-                          f"{memory} MiB does not go with {cpu_key} {cpu} on "
-                          f"Fargate; valid memory values for {cpu} CPU units (MiB): "
-                          f"{fargate_sizes.describe_memory_values(cpu)}; or change "
-                          f"{path}.{cpu_key}")
-
-
-def check_fits_instance(cpu: int, memory: int, instance: instance_types.InstanceType, path: str,
-                        cpu_key: str = "task_cpu", memory_key: str = "task_memory") -> None:
-    """A task must fit on one container instance, leaving ~10 % of its memory to the OS and agent."""
-    usable_mib = instance_types.usable_memory_mib(instance)
-    if memory > usable_mib:
-        raise ConfigError(f"{path}.{memory_key}",
-                          f"{memory} MiB does not fit on {instance.name} "
-                          f"({instance.memory_mib} MiB, about {usable_mib} MiB usable by tasks); "
-                          "choose a larger ec2.capacity.instance_type or a smaller task")
-    if cpu > instance.vcpus * 1024:
-        raise ConfigError(f"{path}.{cpu_key}",
-                          f"{cpu} CPU units exceed the {instance.vcpus * 1024} of "
-                          f"{instance.name}; choose a larger instance type or fewer units")
 
 
 @dataclass(frozen=True)
@@ -394,14 +378,15 @@ class FargateDeployment:
     (0: on-demand only; the cluster offers both capacity providers either way).
     """
 
-    cluster_name: str
-    task_family: str
-    service_name: str
-    task_cpu: int = 512
-    task_memory: int = 1024
-    desired_count: int = 1
-    architecture: str = "arm64"
-    spot_weight: int = 0
+    cluster_name: str = setting("", "ECS cluster name", derived="{app}-fargate-cluster")
+    task_family: str = setting("", "task definition family", derived="{app}-fargate-task")
+    service_name: str = setting("", "ECS service name", derived="{app}-fargate-service")
+    task_cpu: int = setting(512, "CPU units of the task, a Fargate size (1024 = 1 vCPU)")
+    task_memory: int = setting(1024, "memory of the task (MiB), one that Fargate offers with task_cpu")
+    desired_count: int = setting(1, "tasks to run", minimum=0, maximum=100)
+    architecture: str = setting("arm64", "CPU architecture of the task", choices=instance_types.ARCHITECTURES)
+    spot_weight: int = setting(0, "tasks on FARGATE_SPOT per task on FARGATE (0: on-demand only; x86_64 only)",
+                               minimum=0, maximum=1000)
 
     @classmethod
     def for_application(cls, app_name: str) -> FargateDeployment:
@@ -430,14 +415,21 @@ class FargateDeployment:
 class RegistrySettings:
     """Stack `ecr`."""
 
-    untagged_image_days: int = 14
-    max_tagged_images: int = 30
+    untagged_image_days: int = setting(14, "untagged images expire after this many days", minimum=1, maximum=3650)
+    max_tagged_images: int = setting(30, "tagged images kept per repository (the oldest expire)", minimum=1,
+                                     maximum=10000)
 
 
 @dataclass(frozen=True)
 class LogSettings:
-    retention_days: int = 30
+    retention_days: int = setting(30, "default of the LogRetentionDays parameter (a CloudWatch Logs retention)")
 
+
+# Every stack the project builds, in build order (ecs_templates/stacks registers one builder each).
+STACK_NAMES = ("ecr", "ecs-ec2", "ecs-fargate", "ecs-services", "ecs-services-rds")
+# Without a `stacks:` list: every stack but the RDS variant, which needs a database service to replace.
+DEFAULT_STACKS = STACK_NAMES[:4]
+APP_PROTOCOLS = ("http", "http2", "grpc", "tcp", "udp")
 
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
                       1096, 1827, 2192, 2557, 2922, 3288, 3653)
@@ -453,17 +445,24 @@ class Config:
     logs: LogSettings = field(default_factory=LogSettings)
     # None (callers that predate Fargate) means the application's default Fargate deployment.
     fargate: FargateDeployment | None = None
-    # None: no ecs-services stacks (an application whose config has no `services:` section).
-    services: ServicesDeployment | None = None
+    services: ServicesDeployment = field(default_factory=ServicesDeployment)
+    # The stacks to build, by name; each one the application cannot run is an error that says why.
+    stacks: tuple[str, ...] = DEFAULT_STACKS
 
     def __post_init__(self) -> None:
         if self.fargate is None:
             object.__setattr__(self, "fargate", FargateDeployment.for_application(self.application.name))
-        if self.services is not None:
-            self.services.check_against(self.application, self.ec2.capacity)
+        if not self.stacks:
+            raise ConfigError("stacks", f"name at least one stack of: {', '.join(STACK_NAMES)}")
+        for index, name in enumerate(self.stacks):
+            if name not in STACK_NAMES:
+                raise ConfigError(f"stacks[{index}]", f"{name!r} is not a stack; the stacks are: "
+                                                      f"{', '.join(STACK_NAMES)}")
+        if len(set(self.stacks)) != len(self.stacks):
+            raise ConfigError("stacks", "names a stack twice; list each once")
         fixed_ports = [port.host_port for container in self.application.containers
                        for port in container.ports if port.host_port]
-        if fixed_ports and self.ec2.desired_count > self.ec2.capacity.max_size:
+        if fixed_ports and "ecs-ec2" in self.stacks and self.ec2.desired_count > self.ec2.capacity.max_size:
             raise ConfigError("ec2.desired_count",
                               f"{self.ec2.desired_count} tasks with fixed host port {fixed_ports[0]} "
                               f"need as many instances, but ec2.capacity.max_size is "

@@ -82,7 +82,8 @@ def add_application_task(template: Template, config: Config, *, family: str, net
                          task_role_parameter_description: str = iam.TASK_ROLE_DESCRIPTION,
                          on_instance: bool = False,
                          family_name: Any = None,
-                         prefix: str = "") -> ApplicationTask:
+                         prefix: str = "",
+                         port_names: Any = None) -> ApplicationTask:
     """Secrets, log group, images, IAM roles and the task definition of the application.
 
     For several task definitions in one template, give each a `prefix` for its logical IDs
@@ -122,7 +123,7 @@ def add_application_task(template: Template, config: Config, *, family: str, net
         cpu=cpu, memory=memory, architecture=architecture, images=images, secrets=available,
         log_group=log_group, execution_role_arn=execution_role_arn, task_role_arn=task_role_arn,
         containers=chosen, service_hosts=service_hosts, volumes=volumes, on_instance=on_instance,
-        logical_name=f"{prefix}TaskDefinition")
+        logical_name=f"{prefix}TaskDefinition", port_names=port_names)
     add_output(template, f"{prefix}LogGroupName", Ref(log_group),
                f"CloudWatch Logs group of the {' and '.join(c.name for c in chosen)} containers"
                if prefix else "CloudWatch Logs group of the containers")

@@ -15,7 +15,7 @@ from ecs_templates.config.fields import type_name
 from ecs_templates.config.loader import parse_config, read_yaml_file
 from ecs_templates.config.model import NAME_PATTERN, Config
 from ecs_templates.errors import ComposeError, ConfigError
-from ecs_templates.importers.compose.addresses import find_address
+from ecs_templates.config.addresses import find_address
 from ecs_templates.importers.compose.interpolation import InterpolationError, dotenv_variables, resolve
 from ecs_templates.importers.compose.keys import DATABASE_PORTS, TOP_LEVEL_KEYS, TOP_LEVEL_UNSUPPORTED
 from ecs_templates.importers.compose.report import Finding, Report

@@ -102,4 +102,3 @@ def is_secret_name(name: str) -> bool:
     return bool(_SECRET_WORD.search(name)) and not _SECRET_METADATA.search(name)
 
 
-HOST_KEY = re.compile(r"(HOST|HOSTNAME|SERVER|ADDR|ADDRESS|ENDPOINT)$", re.IGNORECASE)

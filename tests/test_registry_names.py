@@ -37,7 +37,7 @@ def test_ecr_names_its_repositories_from_the_prefix(default_templates: dict[str,
     assert names == ["mariadb", "wordpress"]
 
 
-@pytest.mark.parametrize("stack", ["ecs-ec2", "ecs-fargate", "ecs-services-mariadb", "ecs-services-rds"])
+@pytest.mark.parametrize("stack", ["ecs-ec2", "ecs-fargate", "ecs-services", "ecs-services-rds"])
 def test_ecs_stacks_pull_from_and_may_read_the_prefixed_repositories(
         default_templates: dict[str, dict[str, Any]], stack: str) -> None:
     template = default_templates[stack]

@@ -22,7 +22,7 @@ from ecs_templates.config.model import RegistrySettings
 from ecs_templates.security import inspection, plaintext
 from ecs_templates.security.checkov import find_checkov, parse_report
 from ecs_templates.security.gate import TagTolerantLoader, scan
-from ecs_templates.stacks import STACKS, build_all, ecs_services
+from ecs_templates.stacks import STACKS, build_all, services
 from ecs_templates.stacks.common import public_ports as intended_public_ports
 from tests.conftest import ROOT, config_with, run_cli
 
@@ -247,8 +247,9 @@ def test_public_ports_are_exactly_the_intended_ones(variant, stack, variant_temp
     template = templates[stack]
     mode = inspection.network_mode(template)
     intended = intended_public_ports(config, mode) if mode else []
-    if stack.startswith(ecs_services.NAME):
-        intended = list(ecs_services.PUBLIC_PORTS)  # only the load balancer: HTTP, and HTTPS with a certificate
+    if stack.startswith(services.NAME):
+        # Only the load balancers: the listener ports of the public services, and HTTPS with a certificate.
+        intended = sorted(set(intended_public_ports(config, "awsvpc")) - {80} | {80, 443})
     assert inspection.public_ports(template) == intended
 
 

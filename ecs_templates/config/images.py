@@ -109,8 +109,9 @@ IMAGES: tuple[KnownImage, ...] = (
                health_check_path="/-/healthy"),
 )
 
-# Ports that speak HTTP when the config and the table say nothing else (well-known web ports).
-HTTP_PORTS = frozenset((80, 443, 3000, 4000, 5000, 5601, 8000, 8008, 8080, 8081, 8443, 8888, 9000, 9090))
+# Ports that speak HTTP when the config and the table say nothing else (well-known web ports; 443 and
+# 8443 carry TLS, which the network load balancer passes through as TCP).
+HTTP_PORTS = frozenset((80, 3000, 4000, 5000, 5601, 8000, 8008, 8080, 8081, 8888, 9000, 9090))
 
 _BY_REPOSITORY = {repository: image for image in IMAGES for repository in image.repositories}
 _REGISTRY_HOST = re.compile(r"^[^/]+[.:][^/]*/|^localhost/")

@@ -121,6 +121,7 @@ class Topology:
 
 
 def service_name_of(container: Container) -> str:
+    """The service whose task holds `container` (a one-shot job: its own name; see `topology`)."""
     return container.sidecar_of or container.name
 
 
@@ -170,15 +171,19 @@ def _links(app: Application, services: dict[str, Service]) -> tuple[Link, ...]:
             if port is None or endpoint.port == port:
                 found.add(Link(client, server, endpoint.port, endpoint.transport))
 
+    hosts: dict[str, list[str]] = {}
+    for service in services.values():
+        for container in service.containers:
+            hosts.setdefault(container.name, []).append(service.name)
     for container in app.containers:
-        client = service_name_of(container)
-        for connection in container.uses:
-            add(client, service_name_of(app.container(connection.container)), connection.port)
-        for target in [link.split(":")[0] for link in container.links] + [d.container for d in container.depends_on]:
-            add(client, service_name_of(app.container(target)), None)
-        for key, value in container.environment:
-            for server, port in named_hosts(key, value, services):
-                add(client, server, port)
+        for client in hosts.get(container.name, []):
+            for connection in container.uses:
+                add(client, service_name_of(app.container(connection.container)), connection.port)
+            for target in [link.split(":")[0] for link in container.links] + [d.container for d in container.depends_on]:
+                add(client, service_name_of(app.container(target)), None)
+            for key, value in container.environment:
+                for server, port in named_hosts(key, value, services):
+                    add(client, server, port)
     return tuple(sorted(found, key=lambda link: (link.server, link.client, link.port, link.transport)))
 
 
@@ -189,7 +194,19 @@ def topology(config: Config) -> Topology:
     for container in app.containers:
         if container.sidecar_of is not None:
             sidecars.setdefault(container.sidecar_of, []).append(container)
-    known_names = {c.name for c in app.containers if c.sidecar_of is None}
+    for job in (c for c in app.containers if c.sidecar_of is None and not c.essential):
+        # A one-shot container (not essential) is no service, since ECS restarts what exits: it runs in
+        # the task of each service that waits for it, before that service's container starts.
+        waiting = [c for c in app.containers if c.name != job.name and c.essential
+                   and any(d.container == job.name for d in c.depends_on)]
+        if not waiting:
+            raise ConfigError(f"application.containers.{job.name}.essential",
+                              f"{job.name} is a one-shot container (not essential) that no service waits for, "
+                              "and an ECS service restarts what exits; add `depends_on: {" + job.name +
+                              ": SUCCESS}` to the container that needs it, or make it essential")
+        for container in waiting:
+            sidecars.setdefault(service_name_of(container), []).insert(0, job)
+    known_names = {c.name for c in app.containers if c.sidecar_of is None and c.essential}
     for name, _ in settings.tasks:
         if name not in known_names:
             raise ConfigError(f"{PATH}.tasks.{name}",
@@ -197,7 +214,7 @@ def topology(config: Config) -> Topology:
                               "name one of them, or remove the entry")
     services: dict[str, Service] = {}
     for main in app.containers:
-        if main.sidecar_of is not None:
+        if main.sidecar_of is not None or not main.essential:
             continue
         containers = tuple(_with_data_paths(c, main.name) for c in [main, *sidecars.get(main.name, [])])
         service = Service(

@@ -62,8 +62,9 @@ def build(config: Config, stack: str = NAME) -> Template:
     template = new_template(stack, SUMMARIES[stack])
     vpc, subnets = add_vpc_parameters(template, subnets_description=SUBNETS_DESCRIPTION)
     task_subnets = [Select(0, subnets), Select(1, subnets)]
-    deletion_protection = add_deletion_protection_parameter(template)
     has_public = any(service.public_endpoints for service in running)
+    # Load balancers and databases refuse deletion while it is on; a stack with neither has no such parameter.
+    deletion_protection = add_deletion_protection_parameter(template) if has_public or replaced else "false"
     entry = add_entry(template, running, result, vpc=vpc, subnets=subnets,
                       source_cidr=add_ingress_cidr_parameter(template) if has_public else None,
                       certificate_default=settings.certificate_arn, deletion_protection=deletion_protection)

@@ -108,8 +108,10 @@ def add_application_service(template: Template, service: Service, shared: Shared
     served = [endpoint for endpoint in service.endpoints if endpoint.transport == "tcp"]
     by_name = {container.name: container for container in shared.config.application.containers}
     # Start order across services: CloudFormation creates a service once those it depends on are stable.
+    in_task = {container.name for container in service.containers}
     after = {f"{logical_id(owner)}Service" for owner in (service_name_of(by_name[dependency.container])
-                                                         for dependency in service.main.depends_on)
+                                                         for dependency in service.main.depends_on
+                                                         if dependency.container not in in_task)
              if owner != service.name and owner not in shared.replacements}
     one = service.holds_data
     ecs_service = add_service(

@@ -117,7 +117,7 @@ def add_service_groups(template: Template, services: list[Service], topology: To
             description=f"{service.name} tasks: " + ("; ".join(
                 part for part in ("its public ports from the load balancer only" if ingress else "",
                                   f"used by {', '.join(clients)}" if clients else "") if part) or
-                "no inbound traffic"))
+                "no public port and no client: no inbound traffic"))
     targets = {**groups, **databases}
     for link in topology.links:
         if link.client not in groups or link.server not in targets:

@@ -21,7 +21,7 @@ from ecs_templates.builders.template import add_parameter, new_template
 from ecs_templates.config.model import GeneratedSecret, RegistrySettings
 from ecs_templates.errors import ConfigError
 from ecs_templates.naming import logical_id
-from tests.conftest import config_with, one_resource
+from helpers import config_with, one_resource
 
 
 @pytest.mark.parametrize("parts, expected", [

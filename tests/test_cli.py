@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ecs_templates import __version__
-from tests.conftest import assert_build_refuses, run_cli
+from helpers import assert_build_refuses, run_cli
 
 EXPECTED_FILES = {"ecr.json", "ecr.yaml", "ecs-ec2.json", "ecs-ec2.yaml", "ecs-fargate.json", "ecs-fargate.yaml",
                   "manifest.json"}

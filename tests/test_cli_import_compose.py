@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from ecs_templates import __version__
-from tests.compose_helpers import DATA
-from tests.conftest import ROOT, run_cli
+from compose_helpers import DATA
+from helpers import ROOT, run_cli
 
 
 def test_import_then_build_gives_the_default_templates_byte_for_byte(tmp_path: Path):

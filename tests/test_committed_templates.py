@@ -10,7 +10,7 @@ import pytest
 from ecs_templates import __version__
 from ecs_templates.build import build_files
 from ecs_templates.config import load_config
-from tests.conftest import ROOT
+from helpers import ROOT
 
 TEMPLATES = ROOT / "templates"
 

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from ecs_templates.errors import ComposeError
-from tests.compose_helpers import container_definitions, environment, import_text, warnings_text
+from compose_helpers import container_definitions, environment, import_text, warnings_text
 
 
 def compose(services: str, extra: str = "") -> str:

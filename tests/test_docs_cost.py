@@ -16,8 +16,8 @@ from ecs_templates.docs.prices import PriceError, load_prices
 from ecs_templates.docs.template import templates_from_files
 from ecs_templates.errors import EcsTemplatesError
 from ecs_templates.stacks import build_all
-from tests.conftest import config_with, run_cli
-from tests.handmade import fargate_alb_efs_rds, prices_with, write_prices
+from handmade import fargate_alb_efs_rds, prices_with, write_prices
+from helpers import config_with, run_cli
 
 D = Decimal
 

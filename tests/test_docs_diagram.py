@@ -8,9 +8,9 @@ import pytest
 
 from ecs_templates.docs.diagram import INTERNET, build_diagram, container_node_id, to_dot, to_markdown, to_mermaid
 from ecs_templates.stacks import stack_names
-from tests import mermaid
-from tests.conftest import run_cli
-from tests.handmade import fargate_alb_efs_rds, two_services_by_name
+import mermaid
+from handmade import fargate_alb_efs_rds, two_services_by_name
+from helpers import run_cli
 
 
 def _handmade() -> dict[str, dict]:

@@ -12,9 +12,10 @@ from ecs_templates.docs.diagram import (INTERNET, OVERVIEW_EDGES, OVERVIEW_NODES
                                         build_diagram, build_overview, container_node_id, to_mermaid)
 from ecs_templates.docs.readme import README
 from ecs_templates.docs.template import of_type
-from tests import mermaid, mermaid_js
-from tests.handmade import fargate_alb_efs_rds, two_services_by_name
-from tests.synthetic_services import services_template
+import mermaid
+import mermaid_js
+from handmade import fargate_alb_efs_rds, two_services_by_name
+from synthetic_services import services_template
 
 BROKEN = "flowchart LR\n  a[\"A\"] -> b\n"
 SIZES = (1, 5, 10)

@@ -7,9 +7,9 @@ from ecs_templates import __version__
 from ecs_templates.build import build_files
 from ecs_templates.docs.readme import README, render_readme
 from ecs_templates.docs.template import templates_from_files
-from tests import mermaid
-from tests.conftest import ROOT
-from tests.handmade import fargate_alb_efs_rds
+import mermaid
+from handmade import fargate_alb_efs_rds
+from helpers import ROOT
 
 
 def test_readme_is_part_of_the_build_and_the_manifest(default_config):

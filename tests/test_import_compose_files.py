@@ -12,8 +12,8 @@ from ecs_templates.artifacts import render_templates
 from ecs_templates.config import load_config, parse_config
 from ecs_templates.importers.compose import import_compose, render_config
 from ecs_templates.stacks import STACKS, build_all
-from tests.compose_helpers import DATA, container_definitions, environment, warnings_text
-from tests.conftest import ROOT
+from compose_helpers import DATA, container_definitions, environment, warnings_text
+from helpers import ROOT
 
 FILES = ["web-db.yml", "three-tier.yml", "worker.yml", "secrets.yml"]
 

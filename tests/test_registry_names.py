@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from ecs_templates.builders.registry import NAME_PREFIX_PARAMETER, NAME_PREFIX_PATTERN
-from tests.conftest import resources_of_type
+from helpers import resources_of_type
 
 # ECR's own grammar for a whole repository name (CreateRepository, repositoryName)
 ECR_NAME = re.compile(r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*")

@@ -24,7 +24,7 @@ from ecs_templates.security.checkov import find_checkov, parse_report
 from ecs_templates.security.gate import TagTolerantLoader, scan
 from ecs_templates.stacks import STACKS, build_all, services
 from ecs_templates.stacks.common import public_ports as intended_public_ports
-from tests.conftest import ROOT, config_with, run_cli
+from helpers import ROOT, config_with, run_cli
 
 STACK_NAMES = [spec.name for spec in STACKS]
 

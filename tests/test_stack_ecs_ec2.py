@@ -7,7 +7,7 @@ import pytest
 
 from ecs_templates.config import instance_types
 from ecs_templates.stacks import ecs_ec2
-from tests.conftest import config_with, name_parameter, one_resource, resources_of_type
+from helpers import config_with, name_parameter, one_resource, resources_of_type
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from ecs_templates.config import fargate_sizes
 from ecs_templates.config.model import FargateDeployment
 from ecs_templates.errors import ConfigError
 from ecs_templates.stacks import ecs_fargate
-from tests.conftest import assert_build_refuses, config_with, name_parameter, one_resource, resources_of_type
+from helpers import assert_build_refuses, config_with, name_parameter, one_resource, resources_of_type
 
 
 @pytest.fixture(scope="module")

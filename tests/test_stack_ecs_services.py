@@ -17,7 +17,7 @@ from ecs_templates import wiring
 from ecs_templates.config.model import Connection
 from ecs_templates.errors import ConfigError
 from ecs_templates.stacks import STACKS, build_all, ecs_services
-from tests.conftest import assert_build_refuses, config_with, name_parameter, one_resource, resources_of_type
+from helpers import assert_build_refuses, config_with, name_parameter, one_resource, resources_of_type
 
 VARIANTS = ("mariadb", "rds")
 CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"

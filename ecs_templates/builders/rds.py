@@ -112,7 +112,9 @@ def add_database(template: Template, settings: RdsSettings, replacement: Replace
         UpdateReplacePolicy="Snapshot",
     ))
     if replacement.engine_version.count(".") <= 1:
+        # E3691 (unknown version) for MariaDB/MySQL X.Y, W3691 (deprecated) for PostgreSQL X: the same list.
         suppress_lint(database, "E3691", MAJOR_VERSION_REASON)
+        suppress_lint(database, "W3691", MAJOR_VERSION_REASON)
     suppress(database, "CKV_AWS_118", ENHANCED_MONITORING_REASON)
     return suppress(database, "CKV_AWS_157", MULTI_AZ_REASON)
 

@@ -156,7 +156,12 @@ def app_protocol(image: str, port: int, transport: str = "tcp") -> str:
     return HTTP if port in HTTP_PORTS else "tcp"
 
 
+def known_ports(image: str) -> tuple[tuple[int, str], ...]:
+    """(port, app protocol) the image listens on, the main one first."""
+    known = known_image(image)
+    return known.ports if known else ()
+
+
 def well_known_ports(image: str) -> tuple[int, ...]:
     """The ports the image listens on, first the main one (for a service others reach by name only)."""
-    known = known_image(image)
-    return tuple(port for port, _ in known.ports) if known else ()
+    return tuple(port for port, _ in known_ports(image))

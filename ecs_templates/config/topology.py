@@ -142,6 +142,15 @@ def _with_data_paths(container: Container, service: str) -> Container:
     return replace(container, mounts=container.mounts + extra) if extra else container
 
 
+def _with_known_ports(container: Container) -> Container:
+    """A container without ports gets its image's well-known ones (internal), so that others can reach it."""
+    if container.ports:
+        return container
+    ports = tuple(PortMapping(container_port=port, protocol="udp" if protocol == "udp" else "tcp")
+                  for port, protocol in images.known_ports(container.image))
+    return replace(container, ports=ports) if ports else container
+
+
 def _volumes(containers: tuple[Container, ...]) -> tuple[Volume, ...]:
     found = []
     for container in containers:
@@ -167,6 +176,11 @@ def _links(app: Application, services: dict[str, Service]) -> tuple[Link, ...]:
     def add(client: str, server: str, port: int | None) -> None:
         if client == server or server not in services:
             return
+        if not services[server].endpoints:
+            raise ConfigError(f"application.containers.{server}.ports",
+                              f"{client} reaches {server} by name, but {server} has no port and the image table "
+                              f"does not know {services[server].main.image}; add the port it listens on "
+                              "(`ports: [{container: <port>}]`)")
         for endpoint in services[server].endpoints:
             if port is None or endpoint.port == port:
                 found.add(Link(client, server, endpoint.port, endpoint.transport))
@@ -216,7 +230,8 @@ def topology(config: Config) -> Topology:
     for main in app.containers:
         if main.sidecar_of is not None or not main.essential:
             continue
-        containers = tuple(_with_data_paths(c, main.name) for c in [main, *sidecars.get(main.name, [])])
+        containers = tuple(_with_known_ports(_with_data_paths(c, main.name))
+                           for c in [main, *sidecars.get(main.name, [])])
         service = Service(
             name=main.name, containers=containers, settings=settings.settings_of(main.name),
             endpoints=_endpoints(main.name, containers), volumes=_volumes(containers),

@@ -143,12 +143,16 @@ def _with_data_paths(container: Container, service: str) -> Container:
 
 
 def _with_known_ports(container: Container) -> Container:
-    """A container without ports gets its image's well-known ones (internal), so that others can reach it."""
-    if container.ports:
-        return container
-    ports = tuple(PortMapping(container_port=port, protocol="udp" if protocol == "udp" else "tcp")
-                  for port, protocol in images.known_ports(container.image))
-    return replace(container, ports=ports) if ports else container
+    """The container with its image's well-known ports added (internal), so that others can reach them.
+
+    A ZooKeeper node that declares 2181 also listens on 2888 and 3888 for its peers.
+    """
+    declared = {(port.container_port, port.protocol) for port in container.ports}
+    extra = tuple(PortMapping(container_port=port, protocol=transport)
+                  for port, transport in ((p, "udp" if proto == "udp" else "tcp")
+                                          for p, proto in images.known_ports(container.image))
+                  if (port, transport) not in declared)
+    return replace(container, ports=container.ports + extra) if extra else container
 
 
 def _volumes(containers: tuple[Container, ...]) -> tuple[Volume, ...]:
@@ -304,9 +308,8 @@ def _check_published_ports(result: Topology) -> None:
         for endpoint in service.public_endpoints:
             port = listener_port(endpoint, first, service.settings)
             transport = "tcp" if endpoint.transport == "tcp" else "udp"
-            routed = endpoint.is_http and port == MAIN_HTTP_PORT and endpoint != first
-            if routed:
-                continue
+            if endpoint.is_http and (service.settings.host_header or service.settings.path_pattern):
+                continue  # a listener rule on the main listener, not a listener of its own
             key = (port, transport)
             if port == MAIN_HTTPS_PORT and endpoint.is_http:
                 raise ConfigError(f"application.containers.{endpoint.container}.ports",

@@ -95,12 +95,12 @@ def build(config: Config, stack: str = NAME) -> Template:
                    f"host:port of the RDS database in place of {name}, reachable from its clients only")
         add_output(template, f"{prefix}DatabaseSecretArn", GetAtt(instance, "MasterUserSecret.SecretArn"),
                    f"Secrets Manager secret of the master user of {name}'s database (managed by RDS)")
-    secrets_key, _ = add_secrets_kms_key(template)
-    for service in running:
-        for env, secret in service.generated_secrets:
-            secrets[secret] = add_generated_secret(
-                template, GeneratedSecret(secret, f"{env} of {service.name} (generated)", length=64),
-                app_name=app.name, kms_key_id=secrets_key)
+    generated = [(service, env, secret) for service in running for env, secret in service.generated_secrets]
+    secrets_key = add_secrets_kms_key(template)[0] if generated else None
+    for service, env, secret in generated:
+        secrets[secret] = add_generated_secret(
+            template, GeneratedSecret(secret, f"{env} of {service.name} (generated)", length=64),
+            app_name=app.name, kms_key_id=secrets_key)
 
     shared = Shared(config=config, topology=result, cluster=cluster, namespace=namespace, entry=entry,
                     storage=storage, groups=groups, subnets=task_subnets, hosts=hosts, replacements=replaced,

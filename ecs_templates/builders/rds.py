@@ -31,6 +31,12 @@ MAJOR_VERSION_REASON = (
     "EngineVersion is an RDS major version (X.Y, or X for PostgreSQL): RDS picks the default minor version and keeps "
     "patching it with automatic minor version upgrades; cfn-lint lists only full X.Y.Z versions, which RDS "
     "deprecates in turn.")
+# checkov CKV_AWS_16 reads StorageEncrypted, which is true unless the instance is restored from a snapshot:
+# RestoreDBInstanceFromDBSnapshot takes no encryption setting, the instance has the snapshot's.
+RESTORED_ENCRYPTION_REASON = (
+    "StorageEncrypted is true whenever the database is created empty; restored from a snapshot (the "
+    "<Service>SnapshotIdentifier parameter), the instance takes the snapshot's encryption, and this stack's "
+    "databases and their final snapshots are always encrypted.")
 # checkov CKV_AWS_157 wants Multi-AZ; here it is the MultiAz parameter (off by default: twice the cost).
 MULTI_AZ_REASON = (
     "Multi-AZ is the MultiAz parameter, chosen per environment: off by default because it doubles the "
@@ -116,6 +122,7 @@ def add_database(template: Template, settings: RdsSettings, replacement: Replace
         suppress_lint(database, "E3691", MAJOR_VERSION_REASON)
         suppress_lint(database, "W3691", MAJOR_VERSION_REASON)
     suppress(database, "CKV_AWS_118", ENHANCED_MONITORING_REASON)
+    suppress(database, "CKV_AWS_16", RESTORED_ENCRYPTION_REASON)
     return suppress(database, "CKV_AWS_157", MULTI_AZ_REASON)
 
 

@@ -211,6 +211,8 @@ def run_import_compose(args: argparse.Namespace) -> int:
     result = import_compose(args.file, environ=os.environ, lenient=args.lenient)
     for warning in result.warnings:
         print(f"ecs-templates: warning: {warning}", file=sys.stderr)
+    for note in result.notes:
+        print(f"ecs-templates: note: {note}", file=sys.stderr)
     text = render_config(result.data, source=args.file.name)
     if args.output is None:
         sys.stdout.write(text)

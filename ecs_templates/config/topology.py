@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Iterable
 
 from ecs_templates.config import images
 from ecs_templates.config.addresses import named_hosts
@@ -200,9 +201,18 @@ def _links(app: Application, services: dict[str, Service]) -> tuple[Link, ...]:
             for target in [link.split(":")[0] for link in container.links] + [d.container for d in container.depends_on]:
                 add(client, service_name_of(app.container(target)), None)
             for key, value in container.environment:
-                for server, port in named_hosts(key, value, services):
+                for server, port in named_hosts(key, value, services) + _chained_ports(value, services):
                     add(client, server, port)
     return tuple(sorted(found, key=lambda link: (link.server, link.client, link.port, link.transport)))
+
+
+def _chained_ports(value: str, names: Iterable[str]) -> list[tuple[str, int]]:
+    """`zoo1:2888:3888` names zoo1 on both ports (ZooKeeper's server list); `named_hosts` takes the first only."""
+    found = []
+    for name in names:
+        for match in re.finditer(rf"(?<![\w.-]){re.escape(name)}((?::\d{{1,5}}){{2,}})(?![\w.])", value):
+            found.extend((name, int(port)) for port in match.group(1).split(":")[1:])
+    return found
 
 
 def topology(config: Config) -> Topology:
@@ -269,7 +279,9 @@ def _check(result: Topology, defaults: ServiceSettings) -> None:
     for name in result.volume_names:
         users = result.volume_users(name)
         owners = {(v.ownership.uid, v.ownership.gid) for s in users for v in s.volumes if v.name == name}
-        if len(users) > 1:
+        # A read-only mount is no writer: a service that holds data may share its volume with readers.
+        writers = [s for s in users if any(m.volume == name and not m.read_only for c in s.containers for m in c.mounts)]
+        if len(users) > 1 and len(writers) > 1:
             single = [s.name for s in users if s.holds_data]
             if single:
                 raise ConfigError(f"application.containers.{single[0]}.mounts",

@@ -1,7 +1,9 @@
 """A Compose file read into the application config that `ecs-templates build --config` accepts.
 
-All the services become the containers of one ECS task (as they share one host under
-Compose). The result is plain data, validated by the config loader before it is returned.
+Each service becomes one container and one service of the `ecs-services` stack; the
+single-task stacks (ecs-ec2, ecs-fargate) hold them all in one task when they can
+(`plan` chooses the stacks and says why). The result is plain data, validated by the
+config loader and the services topology before it is returned.
 """
 from __future__ import annotations
 
@@ -16,6 +18,10 @@ from ecs_templates.config.loader import parse_config, read_yaml_file
 from ecs_templates.config.model import NAME_PATTERN, Config
 from ecs_templates.errors import ComposeError, ConfigError
 from ecs_templates.config.addresses import find_address
+from ecs_templates.config import images
+from ecs_templates.config.topology import Topology, topology
+from ecs_templates.importers.compose import plan
+from ecs_templates.importers.compose.reach import give_ports, hosts_of
 from ecs_templates.importers.compose.interpolation import InterpolationError, dotenv_variables, resolve
 from ecs_templates.importers.compose.keys import DATABASE_PORTS, TOP_LEVEL_KEYS, TOP_LEVEL_UNSUPPORTED
 from ecs_templates.importers.compose.report import Finding, Report
@@ -34,6 +40,7 @@ class ImportResult:
     data: dict[str, Any]
     config: Config
     warnings: list[Finding] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)  # the import report: stacks, ports, sizes
 
 
 def import_compose(path: Path, *, environ: Mapping[str, str] | None = None,
@@ -54,9 +61,9 @@ def import_compose(path: Path, *, environ: Mapping[str, str] | None = None,
                       volumes=_volumes(document.get("volumes"), variables, report),
                       secrets=_secrets(document.get("secrets"), variables, book, report))
     drafts = {name: read_service(context, name, document["services"][name]) for name in sorted(services)}
-    _check_ports(drafts, report)
+    give_ports(drafts, report)
     uses = _wire_addresses(drafts, report)
-    data = {"application": {
+    data: dict[str, Any] = {"application": {
         "extends": "none",
         "name": _application_name(document, path, variables, report),
         **({"secrets": book.config()} if book.config() else {}),
@@ -64,12 +71,26 @@ def import_compose(path: Path, *, environ: Mapping[str, str] | None = None,
         "containers": {draft.name: _container(draft, drafts, uses[draft.name]) for draft in drafts.values()},
     }}
     _warn_volumes(drafts, report)
+    config, services = _checked(path, {**data, "stacks": list(plan.ALWAYS)})
+    plan.check_replicas(drafts, services, report)
+    tasks = plan.service_settings(drafts, report)
+    if tasks:
+        data["services"] = {"tasks": tasks}
+        config, services = _checked(path, {**data, "stacks": list(plan.ALWAYS)})
+    data["stacks"] = plan.stacks(config, services, report)
+    config, services = _checked(path, data)
+    plan.port_notes(drafts, services, report)
+    _warn_task_size(config, report)
+    return ImportResult(data, config, list(report.warnings), list(report.notes))
+
+
+def _checked(path: Path, data: dict[str, Any]) -> tuple[Config, Topology]:
+    """The config of `data` and its services, or the import's error naming what is wrong."""
     try:
         config = parse_config(data)
+        return config, topology(config)
     except ConfigError as error:
         raise ComposeError(str(path), "", f"the imported configuration is not valid: {error}") from None
-    _warn_task_size(config, report)
-    return ImportResult(data, config, list(report.warnings))
 
 
 def _warn_task_size(config: Config, report: Report) -> None:
@@ -77,9 +98,9 @@ def _warn_task_size(config: Config, report: Report) -> None:
     containers = config.application.containers
     memory = sum(c.memory or c.memory_reservation or 0 for c in containers)
     cpu = sum(c.cpu or 0 for c in containers)
-    deployments = [("ec2", config.ec2), ("fargate", getattr(config, "fargate", None))]
-    for section, deployment in deployments:
-        if deployment is None:
+    deployments = [("ec2", config.ec2, "ecs-ec2"), ("fargate", config.fargate, "ecs-fargate")]
+    for section, deployment, stack in deployments:
+        if deployment is None or stack not in config.stacks:
             continue
         if memory > deployment.task_memory:
             report.warn(None, "services", f"the containers ask for {memory} MiB together, more than the "
@@ -204,28 +225,12 @@ def _secrets(value: Any, variables: Mapping[str, str], book: SecretBook, report:
     return secrets
 
 
-def _check_ports(drafts: Mapping[str, Draft], report: Report) -> None:
-    """The containers of an awsvpc task share one network namespace: one port, one container."""
-    owners: dict[int, str] = {}
-    for draft in drafts.values():
-        for port in sorted(draft.ports):
-            if port in owners:
-                raise report.error(draft.compose_name, "ports",
-                                   f"port {port} is also a port of {owners[port]}; the containers of one "
-                                   "ECS task share one network (awsvpc), so two cannot listen on the same "
-                                   "port: change one of them")
-            owners[port] = draft.compose_name
-
-
 def _wire_addresses(drafts: Mapping[str, Draft], report: Report) -> dict[str, list[dict[str, Any]]]:
     """Plain values naming another service as a host become `uses` entries."""
     by_container = {draft.name: draft for draft in drafts.values()}
     wired: dict[str, list[dict[str, Any]]] = {}
     for draft in drafts.values():
-        hosts = {other.compose_name: other.name for other in drafts.values()}
-        hosts.update({other.name: other.name for other in drafts.values()})
-        hosts.update(draft.links)
-        hosts = {host: container for host, container in hosts.items() if container != draft.name}
+        hosts = hosts_of(draft, drafts)
         uses = []
         for variable in sorted(draft.environment):
             address = find_address(variable, draft.environment[variable], hosts)
@@ -233,6 +238,9 @@ def _wire_addresses(drafts: Mapping[str, Draft], report: Report) -> dict[str, li
                 continue
             target = by_container[address.target]
             port = address.port
+            main = next(iter(images.well_known_ports(target.data["image"])), None)
+            if port is None and len(target.ports) > 1 and main in target.ports:
+                port = main  # the image's main port, of those it lists (mysql: 3306, not 33060)
             if port is None:
                 if len(target.ports) != 1:
                     have = ", ".join(map(str, sorted(target.ports))) or "none"
@@ -322,5 +330,6 @@ def _warn_volumes(drafts: Mapping[str, Draft], report: Report) -> None:
     for volume in used:
         report.warn(None, f"volumes.{volume}", "becomes a task volume shared by its containers: on ecs-ec2 a "
                                                "Docker volume of the instance (kept across task restarts there, "
-                                               "lost with the instance), on Fargate task storage (a replaced "
-                                               "task starts empty); keep data with EFS or a managed database")
+                                               "lost with the instance), on ecs-fargate task storage (a replaced "
+                                               "task starts empty); in ecs-services an access point on the "
+                                               "stack's EFS file system, which is kept")

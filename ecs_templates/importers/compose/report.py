@@ -25,7 +25,7 @@ class Finding:
 
 @dataclass
 class Report:
-    """Collects warnings; errors stop the import at once.
+    """Collects warnings and notes; errors stop the import at once.
 
     `unsupported` is for keys without an ECS meaning: an error by default, a warning when
     the user asked for a lenient import. Nothing is dropped without a finding.
@@ -34,6 +34,13 @@ class Report:
     file: str
     lenient: bool = False
     warnings: list[Finding] = field(default_factory=list)
+    # What the import decided and why (stacks, port protocols, sizes): not a problem, but worth reading.
+    notes: list[Finding] = field(default_factory=list)
+
+    def note(self, service: str | None, key: str, message: str) -> None:
+        finding = Finding(self.file, where(service, key), message)
+        if finding not in self.notes:
+            self.notes.append(finding)
 
     def warn(self, service: str | None, key: str, message: str) -> None:
         finding = Finding(self.file, where(service, key), message)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from ecs_templates.config.fields import type_name
-from ecs_templates.config.model import ENV_NAME_PATTERN
+from ecs_templates.config.model import APP_PROTOCOLS, ENV_NAME_PATTERN
 from ecs_templates.importers.compose import values
 from ecs_templates.importers.compose.environment import Plain, classify
 from ecs_templates.importers.compose.interpolation import (
@@ -57,6 +57,9 @@ class Draft:
     depends_on: dict[str, str] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)
     volumes: set[str] = field(default_factory=set)
+    sources: dict[int, str] = field(default_factory=dict)   # port -> where it came from (the import report)
+    replicas: int | None = None                               # deploy.replicas
+    limits: dict[str, int] = field(default_factory=dict)      # deploy.resources.limits: cpu units, memory MiB
 
 
 @dataclass
@@ -231,7 +234,7 @@ class ServiceReader:
         if self.raw.get("expose") is not None:
             for port in self.convert("expose", values.expose_ports, self.resolved("expose")):
                 self._add_port(port.target, {"container": port.target} |
-                               ({"protocol": port.protocol} if port.protocol != "tcp" else {}))
+                               ({"protocol": port.protocol} if port.protocol != "tcp" else {}), "expose:")
         if self.raw.get("ports") is None:
             return
         ports = self.resolved("ports")
@@ -240,18 +243,36 @@ class ServiceReader:
         for index, item in enumerate(ports):
             key = f"ports[{index}]"
             if isinstance(item, dict):
-                for extra in sorted(set(item) - {"target", "published", "host_ip", "protocol", "mode"}):
+                for extra in sorted(set(item) - {"target", "published", "host_ip", "protocol", "mode",
+                                                 "app_protocol", "name"}):
                     if not extra.startswith("x-"):
                         self.warn(f"{key}.{extra}", "has no ECS meaning here; not imported")
                 port = self.convert(key, values.long_port, item)
             else:
                 port = self.convert(key, values.short_port, item)
-            self._published(key, item, port)
+            self._published(key, item, port, self._app_protocol(key, item, port))
 
-    def _published(self, key: str, written: Any, port: values.Port) -> None:
+    def _app_protocol(self, key: str, item: Any, port: values.Port) -> str | None:
+        """Compose's `app_protocol` hint of the long port syntax: what the port speaks (http, grpc, ...)."""
+        if not isinstance(item, dict) or item.get("app_protocol") in (None, ""):
+            return None
+        protocol = str(item["app_protocol"]).lower()
+        if protocol not in APP_PROTOCOLS:
+            raise self.error(f"{key}.app_protocol",
+                             f"{item['app_protocol']!r} is not one the stacks route; use one of "
+                             f"{', '.join(APP_PROTOCOLS)} (the load balancer ends TLS itself: a port "
+                             "that speaks HTTPS is tcp, passed through)")
+        if (protocol == "udp") != (port.protocol == "udp"):
+            raise self.error(f"{key}.app_protocol", f"{protocol} does not go with protocol {port.protocol}; "
+                                                    "udp ports speak udp, tcp ports http, http2, grpc or tcp")
+        return protocol
+
+    def _published(self, key: str, written: Any, port: values.Port, app_protocol: str | None = None) -> None:
         entry: dict[str, Any] = {"container": port.target}
         if port.protocol != "tcp":
             entry["protocol"] = port.protocol
+        if app_protocol is not None:
+            entry["app_protocol"] = app_protocol
         shown = written if isinstance(written, (str, int)) else \
             f"{port.published}:{port.target}" if port.published else str(port.target)
         if port.host_ip in ("127.0.0.1", "::1", "localhost"):
@@ -271,12 +292,17 @@ class ServiceReader:
                                f"publishes the container port {port.target} (under awsvpc a task cannot "
                                "map one port to another)")
             entry.update(host=port.target, public=True)
-        self._add_port(port.target, entry)
+        self._add_port(port.target, entry, "ports:")
 
-    def _add_port(self, number: int, entry: dict[str, Any]) -> None:
+    def _add_port(self, number: int, entry: dict[str, Any], source: str) -> None:
         known = self.draft.ports.get(number)
         if known is None or (entry.get("public") and not known.get("public")):
+            if known is not None and "app_protocol" in known and "app_protocol" not in entry:
+                entry["app_protocol"] = known["app_protocol"]
             self.draft.ports[number] = entry
+            self.draft.sources[number] = source
+        elif "app_protocol" in entry:
+            known["app_protocol"] = entry["app_protocol"]
 
     # -- environment and secrets ---------------------------------------------------------------
 
@@ -463,9 +489,12 @@ class ServiceReader:
             if key == "restart_policy":
                 self.warn("deploy.restart_policy", SERVICE_NOTED["restart"])
             elif key == "replicas":
-                self.report.unsupported(self.service, "deploy.replicas",
-                                        "all services run in one ECS task; set the task "
-                                        "count in the stack config (ec2.desired_count)")
+                replicas = deploy["replicas"]
+                if isinstance(replicas, bool) or not isinstance(replicas, int) or not 1 <= replicas <= 100:
+                    raise self.error("deploy.replicas", f"{replicas!r}: an ECS service runs 1 to 100 tasks; "
+                                                        "give a whole number in that range (a service that "
+                                                        "should not run does not belong in the file)")
+                self.draft.replicas = replicas
             else:
                 self.report.unsupported(self.service, f"deploy.{key}", "has no ECS meaning here")
         resources = self.mapping("deploy.resources", deploy.get("resources") or {})
@@ -480,11 +509,16 @@ class ServiceReader:
                     self.report.unsupported(self.service, where, "has no ECS meaning here")
                 elif key == "memory":
                     chosen["memory" if kind == "limits" else "memory_reservation"] = (where, section[key])
+                    if kind == "limits":
+                        self.draft.limits["memory"] = self.convert(where, values.mebibytes, section[key])
                 elif kind == "reservations" or "cpu" not in chosen:
                     chosen["cpu"] = (where, section[key])
+                if kind == "limits" and key == "cpus":
+                    self.draft.limits["cpu"] = self.convert(where, values.cpu_units, section[key])
         if "cpus" in (resources.get("limits") or {}):
             self.warn("deploy.resources.limits.cpus", "an ECS container's CPU units are a share of the "
-                                                      "task's CPU, not a cap; the task size is the limit")
+                                                      "task's CPU, not a cap; the task size is the limit "
+                                                      "(in ecs-services the service's own Fargate size)")
         legacy = {"cpus": "cpu", "cpu_shares": "cpu", "mem_limit": "memory", "mem_reservation": "memory_reservation"}
         for key, target in legacy.items():
             if self.raw.get(key) is not None:

@@ -87,7 +87,7 @@ IMAGES: tuple[KnownImage, ...] = (
                               **MYSQL_FAMILY)),
     KnownImage(("postgres", "postgis/postgis"), ((5432, "tcp"),),
                (DataPath("/var/lib/postgresql/data", 999, 999, "0700"),),
-               DatabaseEngine("postgres", "16.9", ("POSTGRES_DB",), ("POSTGRES_USER",), ("POSTGRES_PASSWORD",),
+               DatabaseEngine("postgres", "16", ("POSTGRES_DB",), ("POSTGRES_USER",), ("POSTGRES_PASSWORD",),
                               client="psql", dialect="postgres", master_username="dbadmin")),
     KnownImage(("redis", "valkey/valkey"), ((6379, "tcp"),), (DataPath("/data", 999, 999),)),
     KnownImage(("mongo",), ((27017, "tcp"),), (DataPath("/data/db", 999, 999),)),

@@ -3,8 +3,8 @@
 Every container that is not a sidecar is a service named after it; its sidecars join its
 task. The links between services (who may open which port of whom) come from the config:
 `uses` (that port), `links`, `depends_on` and environment values that name a service as a
-host (`db`, `db:5432`, `mysql://db/app`): those open the port named, or every port of the
-service when none is. The security groups, Service Connect and the diagrams derive from
+host (`db`, `db:5432`, `mysql://db/app`): those open the port named, or the service's main
+port (its first) when none is. The security groups, Service Connect and the diagrams derive from
 these links, so that a service accepts traffic only from those that use it.
 """
 from __future__ import annotations
@@ -186,9 +186,10 @@ def _links(app: Application, services: dict[str, Service]) -> tuple[Link, ...]:
                               f"{client} reaches {server} by name, but {server} has no port and the image table "
                               f"does not know {services[server].main.image}; add the port it listens on "
                               "(`ports: [{container: <port>}]`)")
-        for endpoint in services[server].endpoints:
-            if port is None or endpoint.port == port:
-                found.add(Link(client, server, endpoint.port, endpoint.transport))
+        # No port named (`DB_HOST: db`, depends_on, links): the service's main port, its first one.
+        endpoints = services[server].endpoints
+        for endpoint in (endpoints[:1] if port is None else [e for e in endpoints if e.port == port]):
+            found.add(Link(client, server, endpoint.port, endpoint.transport))
 
     hosts: dict[str, list[str]] = {}
     for service in services.values():

@@ -24,6 +24,7 @@ TEST_PRICES: dict[str, Any] = {
                         "x86_64": {"vcpu_hour": 0.05, "gb_hour": 0.005},
                         "spot": {"vcpu_hour": 0.015, "gb_hour": 0.0015}},
             "alb": {"hour": 0.02, "lcu_hour": 0.01},
+            "nlb": {"hour": 0.02, "nlcu_hour": 0.005},
             "efs_gb_month": 0.3,
             "rds_hourly": {"db.t4g.micro": 0.02},
             "rds_storage_gb_month": {"gp3": 0.1},

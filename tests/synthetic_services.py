@@ -89,3 +89,43 @@ def services_template(count: int, *, mesh: bool = False) -> dict[str, Any]:
     return {"AWSTemplateFormatVersion": "2010-09-09",
             "Description": f"ecs-templates test | shop: {count} services behind an ALB, with RDS and EFS",
             "Parameters": {"VpcId": {"Type": "AWS::EC2::VPC::Id"}}, "Resources": resources}
+
+
+def services_config(count: int, *, host_only: str | None = None) -> dict[str, Any]:
+    """An application config of `count` services (3 to 10), built by the real services stacks.
+
+    Service 0 is public HTTP behind the ALB, service 2 also publishes TCP 1883 (the NLB); each
+    service uses the next one, every other one uses the database (a postgres image, the last
+    service, with its data on a volume), and service 1 keeps uploads on a volume. `host_only`
+    names a service whose clients get its host name without a port, so that only the security
+    group rules tell that they connect.
+    """
+    assert 3 <= count <= len(NAMES)
+    names = NAMES[:count]
+    database = names[-1]
+    containers: dict[str, Any] = {}
+    for index, name in enumerate(names[:-1]):
+        ports: list[dict[str, Any]] = [{"container": 8000 + index, "public": index == 0}]
+        if index == 2:
+            ports.append({"container": 1883, "public": True, "app_protocol": "tcp"})
+        uses = []
+        if index + 1 < count - 1:
+            uses.append({"container": names[index + 1], "port": 8001 + index, "env": "NEXT_URL"})
+        if index % 2 == 0:
+            uses.append({"container": database, "port": 5432, "env": "DB_HOST"})
+        for use in uses:
+            if use["container"] == host_only:
+                use["format"] = "{host}"
+        containers[name] = {"image": f"example/{name}:1", "ports": ports, "uses": uses}
+    containers[names[1]]["mounts"] = [{"volume": "uploads", "path": "/srv/uploads"}]
+    containers[database] = {
+        "image": "postgres:16", "ports": [{"container": 5432}],
+        "environment": {"POSTGRES_DB": "shop", "POSTGRES_USER": "shop"},
+        "secrets": {"POSTGRES_PASSWORD": "db-password"},
+        "mounts": [{"volume": "pgdata", "path": "/var/lib/postgresql/data"}]}
+    return {"application": {"extends": "none", "name": "shop",
+                            "secrets": {"db-password": {"description": "the database user's password"}},
+                            "containers": containers},
+            # cfn-lint lists the major-only postgres versions ("16", "17") as deprecated (W3691): a minor one here.
+            "services": {"rds": {"engine_version": "17.5"}},
+            "stacks": ["ecs-services", "ecs-services-rds"]}

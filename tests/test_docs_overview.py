@@ -86,16 +86,16 @@ def test_overview_folds_roles_secrets_and_logs_into_their_service():
                      "AWS::ApplicationAutoScaling::ScalingPolicy", "AWS::EC2::SecurityGroup")
     drawn = mermaid.node_ids(text)
     assert not set(folded) & drawn
-    assert 'subgraph svc_OrdersService["OrdersService<br/>ECS service, 1 task, scales 1-4<br/>' in text
-    orders = text.split("subgraph svc_OrdersService", 1)[1].split("\n", 1)[0]
+    assert '  svc_OrdersService("OrdersService<br/>ECS service, 1 task, scales 1-4<br/>container: orders :8001<br/>' \
+        in text
+    orders = text.split("svc_OrdersService(", 1)[1].split("\n", 1)[0]
     assert "2 IAM roles" in orders and "1 log group, 1 secret" in orders and "1 security group" in orders
     assert "1 listener, 1 target group" in text.split("\n  Balancer[", 1)[1].split("\n", 1)[0]
 
 
 def test_overview_traffic_path_left_to_right_with_cylinders():
     text = to_mermaid(build_overview("shop", services_template(3)))
-    gateway, orders = container_node_id("GatewayTask", "gateway"), container_node_id("OrdersTask", "orders")
-    payments = container_node_id("PaymentsTask", "payments")
+    gateway, orders, payments = "svc_GatewayService", "svc_OrdersService", "svc_PaymentsService"
     assert text.startswith("flowchart LR\n")
     assert {(INTERNET, "==>", "HTTPS 443", "Balancer"), ("Balancer", "==>", "HTTP 8000", gateway),
             (gateway, "==>", "TCP 8001", orders), (orders, "==>", "TCP 8002", payments),
@@ -136,5 +136,5 @@ def test_a_network_load_balancer_path_carries_the_target_groups_protocol():
     template["Resources"]["Targets"]["Properties"]["Protocol"] = "TCP"
     template["Resources"]["Listener"]["Properties"].update(Protocol="TCP", Port=5432)
     edges = mermaid.edges(to_mermaid(build_overview("shop", template)))
-    gateway = container_node_id("GatewayTask", "gateway")
+    gateway = "svc_GatewayService"
     assert {(INTERNET, "==>", "TCP 5432", "Balancer"), ("Balancer", "==>", "TCP 8000", gateway)} <= edges

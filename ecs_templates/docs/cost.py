@@ -64,6 +64,7 @@ class Usage:
     log_ingest_gb: Decimal = Decimal(2)
     image_storage_gb: Decimal = Decimal("0.8")
     alb_lcu: Decimal = Decimal("0.25")
+    nlb_lcu: Decimal = Decimal("0.25")
     efs_storage_gb: Decimal = Decimal(5)
 
     DESCRIPTIONS = {
@@ -72,6 +73,7 @@ class Usage:
         "log_ingest_gb": "GB of container logs a month",
         "image_storage_gb": "GB of images stored in ECR",
         "alb_lcu": "average load balancer capacity units",
+        "nlb_lcu": "average network load balancer capacity units",
         "efs_storage_gb": "GB stored on each EFS file system",
     }
 
@@ -108,6 +110,8 @@ class Line:
     sizing: str
     monthly: Decimal
     optional: bool = False
+    resource: str = ""  # the logical ID of what the line prices (an ECS service, a load balancer), if one
+
 
     @property
     def yearly(self) -> Decimal:
@@ -174,19 +178,21 @@ def estimate(stack: str, template: Template, region: RegionPrices, usage: Usage,
     lines.extend(_fargate_lines(template, region, hours, tasks, fargate_rate))
     lines.extend(_registry_lines(template, region, usage))
     public = any(edge.source == INTERNET for edge in traffic_edges(template))
-    balancers = [resource for resource in of_type(template, "AWS::ElasticLoadBalancingV2::LoadBalancer").values()
-                 if is_created(template, resource)]
+    balancers = {name: resource for name, resource in of_type(template, "AWS::ElasticLoadBalancingV2::LoadBalancer").items()
+                 if is_created(template, resource)}
     if public:
         rate = region.get("data_transfer_out_gb")
         lines.append(Line("transfer", "AWS Data Transfer", f"{usage.data_transfer_gb} GB out x {rate}/GB",
                           money(usage.data_transfer_gb * rate)))
     unpriced: list[str] = []
-    for resource in balancers:
+    for name, resource in balancers.items():
         kind = resolve(template, properties(resource).get("Type")) or "application"
-        if kind != "application":
+        if kind == "application":
+            lines.append(_alb_line(region, usage, optional=False, name=name))
+        elif kind == "network":
+            lines.append(_nlb_line(region, usage, name))
+        else:
             unpriced.append(f"AWS::ElasticLoadBalancingV2::LoadBalancer ({kind})")
-            continue
-        lines.append(_alb_line(region, usage, optional=False))
     if public and not balancers and (of_type(template, "AWS::ECS::Service")):
         lines.append(_alb_line(region, usage, optional=True))
     lines.extend(_ebs_lines(template, region, tasks))
@@ -221,8 +227,31 @@ def _launch_template_data(template: Template, group: Mapping[str, Any]) -> dict[
 
 def _instance_groups(template: Template, tasks: int | None) -> list[tuple[str, int, dict[str, Any]]]:
     """(instance type, instance count, launch template data) of each Auto Scaling group."""
+    return [(instance_type, count, data) for _, instance_type, count, data in _named_groups(template, tasks)]
+
+
+def services_on(template: Template, group: str) -> list[str]:
+    """The ECS services placed on an Auto Scaling group: through a capacity provider of that group
+    in their own strategy, else in their cluster's default strategy."""
+    providers = {name for name, provider in of_type(template, "AWS::ECS::CapacityProvider").items()
+                 if group in references(properties(provider))}
+    defaults = {ref for association in of_type(template, "AWS::ECS::ClusterCapacityProviderAssociations",
+                                               "AWS::ECS::Cluster").values()
+                for ref in references(properties(association).get("DefaultCapacityProviderStrategy"))}
+    placed = []
+    for name, service in of_type(template, "AWS::ECS::Service").items():
+        service_props = properties(service)
+        strategy = set(references(service_props.get("CapacityProviderStrategy")))
+        if not service_props.get("CapacityProviderStrategy") and not service_props.get("LaunchType"):
+            strategy = defaults
+        if strategy & providers and is_created(template, service):
+            placed.append(name)
+    return placed
+
+
+def _named_groups(template: Template, tasks: int | None) -> list[tuple[str, str, int, dict[str, Any]]]:
     groups = []
-    for group in of_type(template, "AWS::AutoScaling::AutoScalingGroup").values():
+    for group_name, group in of_type(template, "AWS::AutoScaling::AutoScalingGroup").items():
         if not is_created(template, group):
             continue
         group_props = properties(group)
@@ -233,7 +262,7 @@ def _instance_groups(template: Template, tasks: int | None) -> list[tuple[str, i
         count = int(resolve_number(template, group_props.get("DesiredCapacity"), minimum) or minimum)
         if tasks is not None:
             count = min(maximum, max(minimum, math.ceil(tasks / _tasks_per_instance(template, instance_type))))
-        groups.append((str(instance_type), count, data))
+        groups.append((group_name, str(instance_type), count, data))
     return groups
 
 
@@ -256,11 +285,13 @@ def _tasks_per_instance(template: Template, instance_type: Any) -> int:
 
 def _ec2_lines(template: Template, region: RegionPrices, hours: Decimal, tasks: int | None) -> list[Line]:
     lines = []
-    for instance_type, count, _ in _instance_groups(template, tasks):
+    for group, instance_type, count, _ in _named_groups(template, tasks):
         rate = region.get("ec2_hourly", instance_type)
+        placed = services_on(template, group)
         lines.append(Line("compute", "Amazon EC2",
-                          f"{count} x {instance_type} on-demand x {hours} h x {rate}/h",
-                          money(count * hours * rate)))
+                          f"{count} x {instance_type} on-demand x {hours} h x {rate}/h"
+                          + (f" (runs {', '.join(placed)})" if placed else ""),
+                          money(count * hours * rate), resource=group))
     return lines
 
 
@@ -370,8 +401,8 @@ def _fargate_lines(template: Template, region: RegionPrices, hours: Decimal, tas
             label = FARGATE_LABELS[rate_name]
             lines.append(Line(
                 "compute", f"AWS {label}",
-                f"{_plural(count, 'task')} x ({vcpu} vCPU x {vcpu_rate} + {memory_gb} GB x {gb_rate}) x {hours} h",
-                money(count * hours * (vcpu * vcpu_rate + memory_gb * gb_rate))))
+                f"{name}: {_plural(count, 'task')} x ({vcpu} vCPU x {vcpu_rate} + {memory_gb} GB x {gb_rate}) x {hours} h",
+                money(count * hours * (vcpu * vcpu_rate + memory_gb * gb_rate)), resource=name))
     return lines
 
 
@@ -389,12 +420,21 @@ def _registry_lines(template: Template, region: RegionPrices, usage: Usage) -> l
     return []
 
 
-def _alb_line(region: RegionPrices, usage: Usage, *, optional: bool) -> Line:
+def _alb_line(region: RegionPrices, usage: Usage, *, optional: bool, name: str = "") -> Line:
     hour, lcu = region.get("alb", "hour"), region.get("alb", "lcu_hour")
     hours = usage.hours_per_month
-    sizing = f"{hours} h x {hour} + {usage.alb_lcu} LCU x {hours} h x {lcu}"
+    sizing = (f"{name}: " if name else "") + f"{hours} h x {hour} + {usage.alb_lcu} LCU x {hours} h x {lcu}"
     return Line("load_balancer", "Elastic Load Balancing" + (" (optional, not in this template)" if optional else ""),
-                sizing, money(hours * hour + usage.alb_lcu * hours * lcu), optional)
+                sizing, money(hours * hour + usage.alb_lcu * hours * lcu), optional, name)
+
+
+def _nlb_line(region: RegionPrices, usage: Usage, name: str) -> Line:
+    """A Network Load Balancer: its hours and NLCU-hours (https://aws.amazon.com/elasticloadbalancing/pricing/)."""
+    hour, lcu = region.get("nlb", "hour"), region.get("nlb", "nlcu_hour")
+    hours = usage.hours_per_month
+    return Line("load_balancer", "Elastic Load Balancing (network)",
+                f"{name}: {hours} h x {hour} + {usage.nlb_lcu} NLCU x {hours} h x {lcu}",
+                money(hours * hour + usage.nlb_lcu * hours * lcu), resource=name)
 
 
 def _log_lines(template: Template, region: RegionPrices, usage: Usage) -> list[Line]:

@@ -26,6 +26,7 @@ REGION_SPEC: Mapping[str, Any] = {
     "fargate": {architecture: {"vcpu_hour": "number", "gb_hour": "number"}
                 for architecture in ("arm64", "x86_64", "spot")},
     "alb": {"hour": "number", "lcu_hour": "number"},
+    "nlb": {"hour": "number", "nlcu_hour": "number"},
     "efs_gb_month": "number",
     "rds_hourly": "map",
     "rds_storage_gb_month": "map",

@@ -2,12 +2,14 @@
 
 At most OVERVIEW_NODES nodes and OVERVIEW_EDGES edges for applications of up to ten
 services: the internet, the load balancers (their listeners and target groups folded),
-instances that are an entry point, one box per ECS service holding its containers (its
-roles, policies, secrets, log groups, scaling and security groups counted in the box's
-title), the databases and file systems as cylinders, and what the stack holds as a
-whole, one node per resource type. Edges are the traffic edges between those nodes, one
-per pair. Past the edge budget, connections between services are left to the full
-diagram, and a comment in the drawing says how many.
+instances that are an entry point, one node per ECS service (its containers, roles,
+policies, secrets, log groups, scaling and security groups named or counted in it), the
+databases and file systems as cylinders, and what the stack holds as a whole, one node
+per resource type. A service whose containers talk to each other inside the task (the
+single-task stacks) is a box holding one node per container instead, so that traffic
+stays visible. Edges are the traffic edges between those nodes, one per pair. Past the
+edge budget, connections between services are left to the full diagram, and a comment in
+the drawing says how many.
 """
 from __future__ import annotations
 
@@ -51,7 +53,9 @@ def build_overview(stack: str, template: Template) -> Diagram:
     for service, _, task in services:
         anchors.setdefault(_unit_id(service), [service, task])
     folded = fold(template, anchors)
+    traffic = traffic_edges(template)
     nodes: list[Node] = []
+    merged: dict[str, str] = {}  # container node -> the node of its service, when drawn as one
     clusters: list[Cluster] = []
     for name in balancers:
         listening = ", ".join(listener_labels(template, name))
@@ -65,9 +69,17 @@ def build_overview(stack: str, template: Template) -> Diagram:
         if unit in {cluster.id for cluster in clusters}:
             continue
         scale = _scaling(template, folded[unit], resolve(template, properties(resource).get("DesiredCount")))
+        title = f"ECS service{', ' + scale if scale else ''}"
+        members = containers(all_resources[task])
+        ids = {container_node_id(task, container["Name"]) for container in members}
+        if not any(edge.source in ids and edge.target in ids for edge in traffic):
+            merged.update({member: unit for member in ids})
+            nodes.append(Node(unit, service, "\n".join(filter(None, [
+                title, _container_list(members), summarize(template, folded[unit])])), TOP, "round"))
+            continue
         clusters.append(Cluster(unit, service, TOP, "\n".join(filter(None, [
-            f"ECS service{', ' + scale if scale else ''}", summarize(template, folded[unit])]))))
-        for container in containers(all_resources[task]):
+            title, summarize(template, folded[unit])]))))
+        for container in members:
             ports = ", ".join(map(str, container_ports(container)))
             nodes.append(Node(container_node_id(task, container["Name"]), f"container {container['Name']}",
                               f"port {ports}" if ports else "", TOP, "round", unit))
@@ -81,7 +93,7 @@ def build_overview(stack: str, template: Template) -> Diagram:
         shown = ", ".join(names[:_MAX_NAMES]) + (f" and {len(names) - _MAX_NAMES} more" if len(names) > _MAX_NAMES else "")
         title = noun(kind, len(names)) if len(names) > 1 else noun(kind)
         nodes.append(Node("other_" + "".join(ch for ch in kind if ch.isalnum()), title, shown, TOP))
-    edges = _overview_edges(template, {node.id for node in nodes})
+    edges = _overview_edges(template, traffic, {node.id for node in nodes}, merged)
     notes: tuple[str, ...] = ()
     if len(edges) > OVERVIEW_EDGES:
         kept, dropped = _within_budget(edges, {node.id for node in nodes if node.parent is None})
@@ -91,11 +103,18 @@ def build_overview(stack: str, template: Template) -> Diagram:
     return Diagram(stack, tuple(nodes), tuple(clusters), tuple(edges), notes)
 
 
-def _overview_edges(template: Template, drawn: set[str]) -> list[Edge]:
+def _container_list(members: list[dict]) -> str:
+    """`containers: web :8000, migrate`: the task's containers and their ports, three to a line."""
+    words = [container["Name"] + "".join(f" :{port}" for port in container_ports(container)) for container in members]
+    lines = [", ".join(words[start:start + 3]) for start in range(0, len(words), 3)]
+    return ("container" + ("s" if len(words) > 1 else "") + ": " + "\n".join(lines)) if words else ""
+
+
+def _overview_edges(template: Template, edges: list[Edge], drawn: set[str], merged: dict[str, str]) -> list[Edge]:
     """The traffic edges between drawn nodes, one per pair (labels merged); an edge through a
-    service that is its own entry point (a public IP) joins its two ends."""
+    service that is its own entry point (a public IP) joins its two ends; the containers of a
+    service drawn as one node stand for it, and traffic inside it is not drawn."""
     service_units = {service: _unit_id(service) for service, _, _ in service_tasks(template)}
-    edges = traffic_edges(template)
     into = defaultdict(list)
     for edge in edges:
         if edge.target in service_units:
@@ -106,6 +125,9 @@ def _overview_edges(template: Template, drawn: set[str]) -> list[Edge]:
             continue
         sources = into[edge.source] if edge.source in service_units else [edge.source]
         joined.extend(Edge(source, edge.target, "traffic", edge.label) for source in sources)
+    joined = [Edge(merged.get(edge.source, edge.source), merged.get(edge.target, edge.target), edge.kind, edge.label)
+              for edge in joined]
+    joined = [edge for edge in joined if edge.source != edge.target]
     labels: dict[tuple[str, str], list[str]] = {}
     for edge in joined:
         if (edge.source in drawn or edge.source == INTERNET) and edge.target in drawn:

@@ -5,7 +5,10 @@ on a public port -> the containers, managed databases and file systems they reac
 Container-to-container traffic is read from the task: `Links`, and environment values
 whose host is another container's name (or its DNS name's first label), a name the other
 service registers (Cloud Map service discovery, Service Connect aliases), or the loopback
-address, with one of that container's ports.
+address, with one of that container's ports. Between ECS services, and from a service to a
+database, the security groups say it too: an ingress rule of one service's (or database's)
+group whose source is another service's group is a connection, drawn when nothing in the
+environment already shows it (a client that takes a host name without a port).
 """
 from __future__ import annotations
 
@@ -106,7 +109,9 @@ def traffic_edges(template: Template) -> list[Edge]:
             for entry in entries:
                 edges.append(Edge(INTERNET, entry, "traffic", label))
                 edges.append(Edge(entry, container_node_id(task_name, container_name), "traffic", label))
-    edges.extend(_backend_edges(template, tasks))
+    backend = _backend_edges(template, tasks)
+    edges.extend(backend)
+    edges.extend(_ingress_edges(template, tasks, backend))
     return list(dict.fromkeys(edges))
 
 
@@ -197,4 +202,65 @@ def _backend_edges(template: Template, tasks: Mapping[str, Mapping[str, Any]]) -
                 for target in references(volume.get("EFSVolumeConfiguration", {})):
                     if target in file_systems:
                         edges.append(Edge(source, target, "traffic", "NFS 2049"))
+    return edges
+
+
+def _group_owners(template: Template) -> dict[str, tuple[str, str]]:
+    """Security group -> ("task", task definition) of the ECS service that uses it, or ("database", name)."""
+    owners: dict[str, tuple[str, str]] = {}
+    for _, service, task_name in service_tasks(template):
+        configuration = properties(service).get("NetworkConfiguration", {}).get("AwsvpcConfiguration", {})
+        for group in references(configuration.get("SecurityGroups")):
+            owners.setdefault(group, ("task", task_name))
+    for name, database in of_type(template, *DATABASE_TYPES).items():
+        for group in references(properties(database).get("VPCSecurityGroups")):
+            owners.setdefault(group, ("database", name))
+    return owners
+
+
+def _group_rules(template: Template) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """(the group a rule opens, the rule) of every ingress rule from another security group."""
+    for name, group in of_type(template, "AWS::EC2::SecurityGroup").items():
+        for rule in properties(group).get("SecurityGroupIngress", []) or []:
+            if isinstance(rule, Mapping) and rule.get("SourceSecurityGroupId") is not None:
+                yield name, rule
+    for rule_resource in of_type(template, "AWS::EC2::SecurityGroupIngress").values():
+        if not is_created(template, rule_resource):
+            continue
+        rule = properties(rule_resource)
+        for group in references(rule.get("GroupId")):
+            if rule.get("SourceSecurityGroupId") is not None:
+                yield group, rule
+
+
+def _ingress_edges(template: Template, tasks: Mapping[str, Mapping[str, Any]], known: list[Edge]) -> list[Edge]:
+    """Client containers -> the server (its containers on the port, or the database) for every
+    ingress rule between the groups of two services, or of a service and a database, that no
+    edge in `known` already draws."""
+    owners = _group_owners(template)
+    node_task = {container_node_id(task_name, container["Name"]): task_name
+                 for task_name, task in tasks.items() for container in containers(task)}
+    connected = {(node_task.get(edge.source), node_task.get(edge.target, edge.target)) for edge in known}
+    edges: list[Edge] = []
+    for group, rule in _group_rules(template):
+        server = owners.get(group)
+        clients = [owners[ref] for ref in references(rule.get("SourceSecurityGroupId")) if ref in owners]
+        port = resolve_number(template, rule.get("FromPort"))
+        if server is None or port is None:
+            continue
+        protocol = str(resolve(template, rule.get("IpProtocol")) or "tcp").upper()
+        label = f"{protocol} {int(port)}"
+        for kind, client in clients:
+            if kind != "task" or (kind, client) == server or (client, server[1]) in connected:
+                continue
+            sources = [container_node_id(client, container["Name"]) for container in containers(tasks[client])
+                       if container.get("Essential", True) is not False]
+            if server[0] == "database":
+                targets = [server[1]]
+            else:
+                members = containers(tasks[server[1]])
+                listening = [container for container in members if int(port) in container_ports(container)]
+                targets = [container_node_id(server[1], container["Name"]) for container in listening or members]
+            edges.extend(Edge(source, target, "traffic", label) for source in sources for target in targets)
+            connected.add((client, server[1]))
     return edges

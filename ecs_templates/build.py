@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from importlib import metadata
+from typing import Mapping
+
+from troposphere import Template
 
 from ecs_templates import __version__
 from ecs_templates.artifacts import MANIFEST, manifest, oversized, render_templates, yaml_matches_json
@@ -24,7 +27,13 @@ class BuildOutput:
 def build_files(config: Config, *, validate: bool = True, validator: Validator | None = None,
                 location: str = "templates") -> BuildOutput:
     """Every artifact file of one version; nothing touches the disk here."""
-    files = render_templates(build_all(config))
+    return files_of(build_all(config), validate=validate, validator=validator, location=location)
+
+
+def files_of(stack_templates: Mapping[str, Template], *, validate: bool = True, validator: Validator | None = None,
+             location: str = "templates") -> BuildOutput:
+    """The artifacts of finished templates (the config's, or ones a caller extended): rendered, checked, documented."""
+    files = render_templates(stack_templates)
     templates = templates_from_files(files)
     check_quotas(files, templates)  # before the README, validation and the manifest: a refused build stops here
     # The README documents the rendered JSON, exactly what is written and deployed.

@@ -10,11 +10,11 @@ config/topology.py.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from ecs_templates.config import instance_types
 from ecs_templates.config.checks import check_fargate_size
-from ecs_templates.config.settings import section, setting
+from ecs_templates.config.settings import declaration, section, setting
 from ecs_templates.errors import ConfigError
 
 PATH = "services"
@@ -129,6 +129,11 @@ class ServicesDeployment:
         for name, settings in self.tasks:
             settings.check(f"{PATH}.tasks.{name}")
         self.rds.check(f"{PATH}.rds")
+
+    def namespace_for(self, app_name: str) -> str:
+        """The configured namespace, or the one derived from the application's name (a Config built in Python)."""
+        declared = next(f for f in fields(self) if f.name == "namespace")
+        return self.namespace or str(declaration(declared).derived_default).format(app=app_name)
 
     def settings_of(self, service: str) -> ServiceSettings:
         return dict(self.tasks).get(service, self.defaults)

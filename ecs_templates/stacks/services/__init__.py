@@ -76,7 +76,7 @@ def build(config: Config, stack: str = NAME) -> Template:
     groups = add_service_groups(template, running, result, entry, vpc=vpc, databases=database_groups)
     storage = add_storage(template, running, vpc=vpc, subnets=task_subnets, groups=groups)
 
-    namespace = service_connect.add_namespace(template, default=settings.namespace)
+    namespace = service_connect.add_namespace(template, default=settings.namespace_for(app.name))
     cluster = add_cluster(template, add_ecs_name(template, "ClusterName", kind="cluster",
                                                  default=f"{app.name}-{stack.removeprefix('ecs-')}-cluster"),
                           service_connect=service_connect.cluster_defaults(namespace))

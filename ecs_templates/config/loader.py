@@ -174,16 +174,35 @@ def parse_secret(name: str, data: Any) -> GeneratedSecret:
     )
 
 
-CONTAINER_KEYS = ("image", "repository", "ports", "environment", "secrets", "health_check",
-                  "essential", "depends_on", "links", "uses", "command", "entry_point",
-                  "working_directory", "user", "cpu", "memory", "memory_reservation", "labels",
-                  "mounts", "sidecar_of")
+# The keys of application.containers.<name>, each with its one-line description (docs/configuration.md).
+CONTAINER_KEYS = {
+    "image": "the image to run (required); pushed to this account's ECR repository by push-images",
+    "repository": "the ECR repository it is pushed to (default: the container's name)",
+    "ports": "list of {container, host, public, protocol: tcp|udp, app_protocol: http|http2|grpc|tcp|udp}",
+    "environment": "plain environment variables (never passwords: use secrets)",
+    "secrets": "environment variable -> name of an application secret (generated in Secrets Manager)",
+    "health_check": "{command: [CMD-SHELL, ...], interval, timeout, retries, start_period}",
+    "essential": "false: a one-shot job; it runs in the task of each service that waits for it",
+    "depends_on": "container -> START | COMPLETE | SUCCESS | HEALTHY (start order; across services, CloudFormation order)",
+    "links": "bridge-mode links (ecs-ec2)",
+    "uses": "list of {container, port, env, format}: the address of another container, written per stack",
+    "command": "the command, as a list",
+    "entry_point": "the entry point, as a list",
+    "working_directory": "the working directory",
+    "user": "the user (uid[:gid]) the process runs as",
+    "cpu": "CPU units reserved for this container inside its task",
+    "memory": "hard memory limit of the container (MiB)",
+    "memory_reservation": "soft memory limit of the container (MiB)",
+    "labels": "Docker labels",
+    "mounts": "list of {volume, path, read_only}: named volumes (on EFS in the services stacks)",
+    "sidecar_of": "the service whose task this container joins in the services stacks",
+}
 
 
 def parse_container(name: str, data: Any) -> Container:
     path = f"application.containers.{name}"
     data = expect_mapping(data, path)
-    check_keys(data, CONTAINER_KEYS, path)
+    check_keys(data, tuple(CONTAINER_KEYS), path)
     image = get_str(data, "image", path)
     return Container(
         name=name,

@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed-stamp
 CHECKOV_VENV := .venv-checkov
 CHECKOV := $(CHECKOV_VENV)/bin/checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-stamp
+# ECS Compose-X, the peer that `make bench` measures beside this project; used by nothing else.
+PEER_VENV := .venv-peer
+PEER_STAMP := $(PEER_VENV)/.installed-stamp
 # Mermaid's own parser (Node), which the tests run over every generated diagram.
 NODE_STAMP := node_modules/.installed-stamp
 PYTEST_ARGS ?=
@@ -32,7 +35,7 @@ DEPLOY_FLAGS = $(AWS_FLAGS) $(foreach p,$(PARAMS),--param $(p)) $(if $(PARAMS_FI
 SCRIPT_ENV = PATH="$$PATH:$(abspath $(BIN))"
 
 .DEFAULT_GOAL := help
-.PHONY: help templates lint security test test-fast bench clean deploy-ecr push-images deploy-ec2 deploy-fargate url destroy
+.PHONY: help templates lint security test test-fast bench bench-peer clean deploy-ecr push-images deploy-ec2 deploy-fargate url destroy
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -47,6 +50,11 @@ $(STAMP): setup.cfg pyproject.toml constraints.txt
 $(CHECKOV_STAMP): constraints-checkov.txt
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c constraints-checkov.txt checkov
+	touch $@
+
+$(PEER_STAMP): constraints-peer.txt
+	$(PYTHON) -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c constraints-peer.txt ecs-composex
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json
@@ -68,8 +76,11 @@ test: $(STAMP) $(CHECKOV_STAMP) $(NODE_STAMP) ## run the whole test suite (the s
 test-fast: $(STAMP) $(NODE_STAMP) ## the edit loop: the suite without the emulator and checkov tests
 	$(BIN)/python -m pytest -m "not emulator and not checkov" $(PYTEST_ARGS)
 
-bench: $(STAMP) ## measure generation and validation speed
+bench: $(STAMP) bench-peer ## measure generation and validation speed, and beside ECS Compose-X
 	$(BIN)/python bench/bench.py
+
+bench-peer: $(STAMP) $(PEER_STAMP) ## ours vs ECS Compose-X on awesome-compose (AWESOME_COMPOSE=clone)
+	$(BIN)/python bench/peer.py --peer $(PEER_VENV)/bin/ecs-compose-x
 
 deploy-ecr: ## deploy the ecr stack (REGION, PROFILE, PREFIX, PARAMS, YES)
 	$(SCRIPT_ENV) scripts/deploy.sh ecr $(DEPLOY_FLAGS)
@@ -90,5 +101,5 @@ destroy: ## delete STACK (default: every deployed stack, ecr last) after drainin
 	$(SCRIPT_ENV) scripts/delete.sh $(or $(STACK),--all) $(AWS_FLAGS) $(if $(YES),--yes)
 
 clean: ## remove the virtual environment and caches (keeps templates/)
-	rm -rf $(VENV) $(CHECKOV_VENV) node_modules build dist *.egg-info .pytest_cache .bench
+	rm -rf $(VENV) $(CHECKOV_VENV) $(PEER_VENV) node_modules build dist *.egg-info .pytest_cache .bench
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

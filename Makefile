@@ -78,6 +78,7 @@ test-fast: $(STAMP) $(NODE_STAMP) ## the edit loop: the suite without the emulat
 
 bench: $(STAMP) bench-peer ## measure generation and validation speed, and beside ECS Compose-X
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/services.py
 
 bench-peer: $(STAMP) $(PEER_STAMP) ## ours vs ECS Compose-X on awesome-compose (AWESOME_COMPOSE=clone)
 	$(BIN)/python bench/peer.py --peer $(PEER_VENV)/bin/ecs-compose-x

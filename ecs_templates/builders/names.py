@@ -1,6 +1,6 @@
 """Names AWS keeps unique per account and Region: parameters, so that two copies of a stack can coexist.
 
-A literal cluster name, task family or Cloud Map namespace makes the second deployment of a
+A literal cluster name or task family makes the second deployment of a
 template (another stack name or `--prefix`) fail, or share the first one's task family. Each
 name is a parameter whose default is the configured (the lab's) name: the first copy keeps
 the lab's names, a second one is given its own.
@@ -17,7 +17,6 @@ NAMES_GROUP = "Names (unique in the account and Region: give others for a second
 # https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html
 ECS_NAME_PATTERN = r"^[A-Za-z0-9_-]{1,255}$"
 ECS_NAME_CONSTRAINT = "1 to 255 letters, digits, hyphens (-) and underscores (_)"
-DNS_NAMESPACE_PATTERN = r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
 
 KINDS = {
     "cluster": ("ECS cluster", "Name of the ECS cluster; unique in the account and Region."),
@@ -34,15 +33,4 @@ def add_ecs_name(template: Template, name: str, *, kind: str, default: str, what
         template, name, group=NAMES_GROUP, label=f"{label} name" + (f" ({what})" if what else ""),
         Type="String", Default=default, AllowedPattern=ECS_NAME_PATTERN, ConstraintDescription=ECS_NAME_CONSTRAINT,
         Description=description + (f" Runs {what}." if what else ""))
-    return Ref(parameter)
-
-
-def add_namespace_name(template: Template, name: str, *, default: str) -> Ref:
-    """The private DNS domain of a Cloud Map namespace: one per name in a VPC, so also a parameter."""
-    parameter = add_parameter(
-        template, name, group=NAMES_GROUP, label="Private DNS namespace",
-        Type="String", Default=default, AllowedPattern=DNS_NAMESPACE_PATTERN,
-        ConstraintDescription="a private DNS domain such as wordpress.internal",
-        Description="Cloud Map private DNS namespace of the services (one per name in a VPC); the services "
-                    "are reached as <service>.<namespace>.")
     return Ref(parameter)

@@ -112,7 +112,7 @@ def add_database(template: Template, settings: RdsSettings, replacement: Replace
         CopyTagsToSnapshot=True,
         AutoMinorVersionUpgrade=True,
         EnableIAMDatabaseAuthentication=True,
-        EnableCloudwatchLogsExports=[LOG_EXPORTS[replacement.engine.rds_engine]],
+        EnableCloudwatchLogsExports=[replacement.engine.log_export],
         DeletionProtection=deletion_protection,
         DeletionPolicy="Snapshot",
         UpdateReplacePolicy="Snapshot",
@@ -124,10 +124,6 @@ def add_database(template: Template, settings: RdsSettings, replacement: Replace
     suppress(database, "CKV_AWS_118", ENHANCED_MONITORING_REASON)
     suppress(database, "CKV_AWS_16", RESTORED_ENCRYPTION_REASON)
     return suppress(database, "CKV_AWS_157", MULTI_AZ_REASON)
-
-
-# The log each engine exports to CloudWatch Logs (the error log; PostgreSQL's is `postgresql`).
-LOG_EXPORTS = {"mariadb": "error", "mysql": "error", "postgres": "postgresql"}
 
 
 def master_password(database: rds.DBInstance) -> SecretSource:

@@ -58,8 +58,6 @@ GRANT ALL PRIVILEGES ON $DB_NAME.* TO '$DB_APP_USER'@'%';
 SQL
 echo "database user $DB_APP_USER ready on $DB_NAME"
 """
-# The MariaDB client verifies the server certificate by default from 11.4 on; MySQL's asks for TLS with --ssl-mode.
-MYSQL_TLS = {"mariadb": "--ssl --skip-ssl-verify-server-cert", "mysql": "--ssl-mode=REQUIRED"}
 # PostgreSQL: RDS for PostgreSQL 15 and later require TLS (rds.force_ssl); sslmode=require encrypts
 # without verifying. PGPASSWORD keeps the master password off the command line.
 # https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.SSL.html
@@ -89,8 +87,7 @@ def script(engine: DatabaseEngine) -> str:
     """The setup script for the engine's dialect, with the image's own client."""
     if engine.dialect == "postgres":
         return POSTGRES_SCRIPT.format(client=engine.client, attempts=ATTEMPTS, retry=RETRY_SECONDS)
-    return MYSQL_SCRIPT.format(client=engine.client, tls=MYSQL_TLS.get(engine.client, MYSQL_TLS["mysql"]),
-                               attempts=ATTEMPTS, retry=RETRY_SECONDS)
+    return MYSQL_SCRIPT.format(client=engine.client, tls=engine.client_tls, attempts=ATTEMPTS, retry=RETRY_SECONDS)
 
 
 def setup_container(database: Container, engine: DatabaseEngine, *, database_name: str, user: str,

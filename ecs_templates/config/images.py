@@ -46,11 +46,13 @@ class DatabaseEngine:
     client: str                     # the command-line client inside the image (the user-setup container)
     dialect: str                    # which setup script: mysql | postgres
     master_username: str            # the RDS master user, never the application's
+    client_tls: str = ""            # the client's options for TLS without verifying RDS's certificate
+    log_export: str = "error"       # the log RDS exports to CloudWatch Logs for this engine
     # RDS turns TLS-only on by default from this version (major, minor); None: never by default.
     tls_only_from: tuple[int, int] | None = None
 
 
-MYSQL_FAMILY = dict(client="mysql", dialect="mysql", master_username="admin")
+MYSQL_FAMILY = dict(client="mysql", dialect="mysql", master_username="admin", client_tls="--ssl-mode=REQUIRED")
 
 
 @dataclass(frozen=True)
@@ -81,14 +83,16 @@ IMAGES: tuple[KnownImage, ...] = (
     KnownImage(("mariadb",), ((3306, "tcp"),), (_MYSQL_DATA,), DatabaseEngine(
         "mariadb", "11.4", ("MARIADB_DATABASE", "MYSQL_DATABASE"), ("MARIADB_USER", "MYSQL_USER"),
         ("MARIADB_PASSWORD", "MYSQL_PASSWORD"), client="mariadb", dialect="mysql", master_username="admin",
-        tls_only_from=(11, 8))),
+        # The MariaDB 11.4 client verifies the server certificate by default; the RDS CA is not in the image.
+        client_tls="--ssl --skip-ssl-verify-server-cert", tls_only_from=(11, 8))),
     KnownImage(("mysql", "percona", "percona/percona-server"), ((3306, "tcp"), (33060, "tcp")), (_MYSQL_DATA,),
                DatabaseEngine("mysql", "8.4", ("MYSQL_DATABASE",), ("MYSQL_USER",), ("MYSQL_PASSWORD",),
                               **MYSQL_FAMILY)),
     KnownImage(("postgres", "postgis/postgis"), ((5432, "tcp"),),
                (DataPath("/var/lib/postgresql/data", 999, 999, "0700"),),
                DatabaseEngine("postgres", "16", ("POSTGRES_DB",), ("POSTGRES_USER",), ("POSTGRES_PASSWORD",),
-                              client="psql", dialect="postgres", master_username="dbadmin")),
+                              client="psql", dialect="postgres", master_username="dbadmin",
+                              log_export="postgresql")),
     KnownImage(("redis", "valkey/valkey"), ((6379, "tcp"),), (DataPath("/data", 999, 999),)),
     KnownImage(("mongo",), ((27017, "tcp"),), (DataPath("/data/db", 999, 999),)),
     KnownImage(("memcached",), ((11211, "tcp"),)),

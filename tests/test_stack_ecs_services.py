@@ -266,3 +266,17 @@ def test_services_on_ec2_capacity_keep_the_database_on_fargate(validator):
     compatibility = template["Resources"]["WordpressTaskDefinition"]["Properties"]["RequiresCompatibilities"]
     assert compatibility == ["EC2"]
     assert validator.lint_text(templates["ecs-services"].to_json(), "ec2-services.json") == []
+
+
+def test_learner_lab_mode_creates_no_iam(stack):
+    """Every role (one execution and one task role per service) is skipped when its Existing* parameter is set."""
+    iam = {name: r for name, r in stack["Resources"].items() if r["Type"].startswith("AWS::IAM::")}
+    assert iam and set(iam) == {f"{s.title()}{role}" for s in ecs_services(stack)
+                                for role in ("TaskExecutionRole", "TaskRole")}
+    for resource in iam.values():
+        condition = stack["Conditions"][resource["Condition"]]["Fn::Equals"]
+        assert condition[0]["Ref"] in ("ExistingExecutionRoleArn", "ExistingTaskRoleArn") and condition[1] == ""
+    for service in ecs_services(stack):
+        task = stack["Resources"][f"{service.title()}TaskDefinition"]["Properties"]
+        assert task["ExecutionRoleArn"]["Fn::If"][2] == {"Ref": "ExistingExecutionRoleArn"}
+        assert task["TaskRoleArn"]["Fn::If"][2] == {"Ref": "ExistingTaskRoleArn"}

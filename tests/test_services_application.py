@@ -159,6 +159,18 @@ def test_three_services_on_one_port_run_only_as_services():
     assert "ecs-services" in raised.value.message and "2181" in raised.value.message
 
 
+def test_two_services_on_one_host_port_are_refused_by_ecs_ec2_and_run_as_services(tmp_path: Path):
+    text = ("application:\n  extends: none\n  name: two\n  containers:\n"
+            "    a: {image: nginx:1.27, ports: [{container: 80, host: 80, public: true}]}\n"
+            "    b: {image: nginx:1.27, ports: [{container: 80, host: 8080, public: true}]}\n")
+    assert_build_refuses(tmp_path, text.replace("8080", "80") + "stacks: [ecs-ec2]\n",
+                         "b and a both take host port 80 of the instance, which one task (ecs-ec2) cannot hold")
+    listeners = {p["Properties"]["Port"] for p in resources_of_type(
+        build_all(config_with({**__import__("yaml").safe_load(text), "stacks": ["ecs-services"]}))["ecs-services"]
+        .to_dict(), "AWS::ElasticLoadBalancingV2::Listener").values()}
+    assert listeners == {80, 443, 8080}
+
+
 def test_host_and_path_rules_share_the_main_listener():
     config = config_with({"application": {"containers": {"adminer": {
         "image": "adminer:4", "ports": [{"container": 8080, "public": True}], "depends_on": {"mariadb": "START"}}}},

@@ -11,6 +11,7 @@ from ecs_templates.builders.network import add_ingress_cidr_parameter, add_publi
 from ecs_templates.builders.service import add_service
 from ecs_templates.builders.template import add_output, new_template
 from ecs_templates.config.model import Config
+from ecs_templates.errors import ConfigError
 from ecs_templates.stacks.common import add_application_task, public_ports
 
 NAME = "ecs-ec2"
@@ -20,6 +21,7 @@ NETWORK_MODE = "bridge"
 
 def build(config: Config) -> Template:
     deployment = config.ec2
+    _check_host_ports(config)
     template = new_template(NAME, SUMMARY)
     vpc, subnets = add_vpc_parameters(template)
     ports = public_ports(config, NETWORK_MODE)
@@ -71,3 +73,17 @@ def build(config: Config) -> Template:
                        f"instances of ${{AWS::StackName}}-container-instance"),
                    "How to reach the site (there is no load balancer, as in the seed)")
     return template
+
+
+def _check_host_ports(config: Config) -> None:
+    """One instance binds each fixed host port once: two containers on one cannot share the task."""
+    owner: dict[tuple[int, str], str] = {}
+    for container in config.application.containers:
+        for index, port in enumerate(container.ports):
+            key = (port.host_port or 0, port.protocol)
+            if key[0] and key in owner:
+                raise ConfigError(f"{container.path}.ports[{index}].host",
+                                  f"{container.name} and {owner[key]} both take host port {key[0]} of the "
+                                  f"instance, which one task ({NAME}) cannot hold: give one another host port, "
+                                  "or build ecs-services instead (`stacks:`), where each runs as its own service")
+            owner[key] = container.name

@@ -70,7 +70,9 @@ def _containers(service: Service, shared: Shared) -> list[Container]:
             user=replacement.user, password_secret=replacement.password_secret, port=replacement.port)
         setups.append(setup)
         main = database_user.after_setup(main, setup)
-    return setups + [main, *service.containers[1:]]
+    # A published port (`host`) is the load balancer's listener here; the task listens on its container port.
+    return [replace(c, ports=tuple(replace(p, host_port=None) for p in c.ports))
+            for c in setups + [main, *service.containers[1:]]]
 
 
 def _service_hosts(service: Service, shared: Shared) -> dict[str, Any]:

@@ -166,7 +166,7 @@ def test_report_of_several_frameworks_and_unreasoned_skips():
     assert report.resource_count == 2 and not report.ok
 
 
-# --- suppressions: in the builders, with reasons, listed in the README ----------------------
+# --- suppressions: in the builders, with reasons, listed in docs/security.md --------------
 
 def test_suppress_requires_a_reason():
     group = ec2.SecurityGroup("Group", GroupDescription="x")
@@ -201,9 +201,9 @@ def test_immutable_repository_needs_no_suppression():
 
 
 def readme_suppressions() -> set[tuple[str, str, str, str]]:
-    """The rows of README.md's suppression table: (stack, resource, check, reason)."""
-    text = (ROOT / "README.md").read_text("utf-8")
-    section = text.split("### Suppressed checks", 1)[1].split("\n#", 1)[0]
+    """The rows of docs/security.md's suppression table: (stack, resource, check, reason)."""
+    text = (ROOT / "docs" / "security.md").read_text("utf-8")
+    section = text.split("\n## Suppressed checks\n", 1)[1].split("\n#", 1)[0]
     rows = set()
     for line in section.splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
@@ -218,7 +218,7 @@ def test_readme_lists_every_suppression_and_its_reason(default_templates):
                     for item in inspection.suppressions(template)}
     assert in_templates, "expected the documented suppressions"
     assert readme_suppressions() == in_templates, (
-        "README.md's 'Suppressed checks' table must list exactly the templates' suppressions")
+        "docs/security.md's 'Suppressed checks' table must list exactly the templates' suppressions")
 
 
 # --- rules a scanner cannot know ------------------------------------------------------------

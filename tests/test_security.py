@@ -200,7 +200,7 @@ def test_immutable_repository_needs_no_suppression():
     assert "Metadata" not in repository
 
 
-def readme_suppressions() -> set[tuple[str, str, str, str]]:
+def documented_suppressions() -> set[tuple[str, str, str, str]]:
     """The rows of docs/security.md's suppression table: (stack, resource, check, reason)."""
     text = (ROOT / "docs" / "security.md").read_text("utf-8")
     section = text.split("\n## Suppressed checks\n", 1)[1].split("\n#", 1)[0]
@@ -212,12 +212,12 @@ def readme_suppressions() -> set[tuple[str, str, str, str]]:
     return rows
 
 
-def test_readme_lists_every_suppression_and_its_reason(default_templates):
+def test_security_page_lists_every_suppression_and_its_reason(default_templates):
     in_templates = {(stack, item.resource, item.check_id, item.reason)
                     for stack, template in default_templates.items()
                     for item in inspection.suppressions(template)}
     assert in_templates, "expected the documented suppressions"
-    assert readme_suppressions() == in_templates, (
+    assert documented_suppressions() == in_templates, (
         "docs/security.md's 'Suppressed checks' table must list exactly the templates' suppressions")
 
 

@@ -216,7 +216,7 @@ def test_every_default_template_goes_inline(stack: str, tmp_path: Path) -> None:
 def test_the_largest_default_stack_deploys_without_a_bucket(deployer: Deployer) -> None:
     """ecs-services is over the limit as written and under it minified: no --s3-bucket needed.
 
-    moto cannot create that stack (its resource types, listed in the README), so the check ends
+    moto cannot create that stack (its resource types, listed in docs/deploying.md), so the check ends
     where CloudFormation takes the body: the change set is accepted, no bucket is asked for."""
     largest = max(NEWEST.glob("ecs-*.json"), key=lambda path: path.stat().st_size)
     assert largest.stat().st_size > INLINE_LIMIT

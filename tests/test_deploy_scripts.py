@@ -1,8 +1,8 @@
 """scripts/*.sh against moto's server, with the real AWS CLI (see tests/emulator.py).
 
 Parametrized over the stacks of the newest templates/v*/, so a new stack is covered once its
-template is committed. What the emulator does not model is listed in the README
-("Deploying with the AWS CLI"); the assertions below stay within what it does.
+template is committed. What the emulator does not model is listed in docs/deploying.md
+("Against a local emulator, and what it does not model"); the assertions below stay within what it does.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from emulator import ROOT, SCRIPTS, Deployer, listed
 
 pytestmark = [
     pytest.mark.emulator,
-    # moto says so for each resource type it does not model (listed in the README)
+    # moto says so for each resource type it does not model (listed in docs/deploying.md)
     pytest.mark.filterwarnings("ignore:Tried to parse .* not supported by moto:UserWarning"),
 ]
 

@@ -166,7 +166,7 @@ def test_report_of_several_frameworks_and_unreasoned_skips():
     assert report.resource_count == 2 and not report.ok
 
 
-# --- suppressions: in the builders, with reasons, listed in the README ----------------------
+# --- suppressions: in the builders, with reasons, listed in docs/security.md --------------
 
 def test_suppress_requires_a_reason():
     group = ec2.SecurityGroup("Group", GroupDescription="x")
@@ -200,10 +200,10 @@ def test_immutable_repository_needs_no_suppression():
     assert "Metadata" not in repository
 
 
-def readme_suppressions() -> set[tuple[str, str, str, str]]:
-    """The rows of README.md's suppression table: (stack, resource, check, reason)."""
-    text = (ROOT / "README.md").read_text("utf-8")
-    section = text.split("### Suppressed checks", 1)[1].split("\n#", 1)[0]
+def documented_suppressions() -> set[tuple[str, str, str, str]]:
+    """The rows of docs/security.md's suppression table: (stack, resource, check, reason)."""
+    text = (ROOT / "docs" / "security.md").read_text("utf-8")
+    section = text.split("\n## Suppressed checks\n", 1)[1].split("\n#", 1)[0]
     rows = set()
     for line in section.splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
@@ -212,13 +212,13 @@ def readme_suppressions() -> set[tuple[str, str, str, str]]:
     return rows
 
 
-def test_readme_lists_every_suppression_and_its_reason(default_templates):
+def test_security_page_lists_every_suppression_and_its_reason(default_templates):
     in_templates = {(stack, item.resource, item.check_id, item.reason)
                     for stack, template in default_templates.items()
                     for item in inspection.suppressions(template)}
     assert in_templates, "expected the documented suppressions"
-    assert readme_suppressions() == in_templates, (
-        "README.md's 'Suppressed checks' table must list exactly the templates' suppressions")
+    assert documented_suppressions() == in_templates, (
+        "docs/security.md's 'Suppressed checks' table must list exactly the templates' suppressions")
 
 
 # --- rules a scanner cannot know ------------------------------------------------------------

@@ -193,7 +193,7 @@ def test_mariadb_data_outlives_a_task_restart_on_the_instance(stack):
 
 
 def test_fargate_keeps_the_same_volume_as_task_storage(default_templates):
-    """Fargate has no Docker volumes: the same mount is task storage there (the README says what that loses)."""
+    """Fargate has no Docker volumes: the same mount is task storage there (docs/stacks.md says what that loses)."""
     task = default_templates["ecs-fargate"]["Resources"]["TaskDefinition"]["Properties"]
     assert task["Volumes"] == [{"Name": "mariadb-data"}]
 

@@ -1,0 +1,143 @@
+"""docs/compose.md: which Compose key becomes what, from the importer's own key tables.
+
+`python -m ecs_templates.docs.compose_reference > docs/compose.md` writes it; a test keeps the
+committed page equal to it. The groups (mapped, noted, without an ECS meaning), the reasons,
+the depends_on conditions and the private database ports come from
+`ecs_templates/importers/compose/keys.py`. What a mapped key becomes is prose kept here, one
+entry per key of `SERVICE_MAPPED`: `render` refuses to run when the two sets differ, so a key
+the importer learns cannot go undocumented.
+"""
+from __future__ import annotations
+
+from ecs_templates.importers.compose.keys import (
+    CONDITIONS,
+    DATABASE_PORTS,
+    DEPLOY_KEYS,
+    RESOURCE_KEYS,
+    SERVICE_MAPPED,
+    SERVICE_NOTED,
+    SERVICE_UNSUPPORTED_KEYS,
+    TOP_LEVEL_KEYS,
+    TOP_LEVEL_UNSUPPORTED,
+    why_unsupported,
+)
+
+# Compose service key -> (what it becomes in the application config, notes).
+MAPPED: dict[str, tuple[str, str]] = {
+    "image": ("`image`", "required: a service with `build:` and no `image` is refused"),
+    "ports": ("`ports` with `public: true`; long syntax `app_protocol` kept",
+              "a differing host port (`8080:80`) is a local choice: warning, the container port is "
+              "published; `127.0.0.1:` bindings and database ports stay private (warning); ranges and "
+              "non-numbers are errors"),
+    "expose": ("private `ports`", "reachable by the services that use them, never from the internet"),
+    "environment": ("`environment`", "list or mapping; a bare `- NAME` takes the value from the environment; "
+                    "password-like names become generated secrets (below)"),
+    "env_file": ("`environment`", "`environment` overrides `env_file`; a missing file is an error"),
+    "command": ("`command`", "a string is split like a shell, as Compose does"),
+    "entrypoint": ("`entry_point`", "a string is split like a shell, as Compose does"),
+    "depends_on": ("`depends_on` START / HEALTHY / SUCCESS (conditions below)",
+                   "a container others wait to complete is `essential: false` and runs in their task"),
+    "healthcheck": ("`health_check`", "durations in whole seconds within ECS limits (interval 5-300 s, "
+                    "timeout 2-120 s, retries 1-10), else an error; `test: [NONE]` or `disable` turn it off"),
+    "deploy": ("`deploy.replicas`: the service's task count; `deploy.resources`: `cpu`, `memory`, "
+               "`memory_reservation`; `deploy.labels`: `application.tags`",
+               "`restart_policy` is noted; the other deploy keys have no ECS meaning here"),
+    "secrets": ("generated secrets injected as variables",
+                "Compose mounts files under `/run/secrets`, ECS injects variables (warning): `NAME_FILE: "
+                "/run/secrets/x` becomes `NAME`; the local `file:`/`environment:` value is never read"),
+    "volumes": ("container `mounts`; in `ecs-services` each named volume is an EFS access point",
+                "services naming the same volume share it; anonymous volumes stay in the container "
+                "(warning); host bind mounts have no ECS meaning here"),
+    "links": ("aliases of the service name, START dependency",
+              "a link no value uses is reported"),
+    "working_dir": ("`working_directory`", ""),
+    "user": ("`user`", ""),
+    "labels": ("container `labels` (Docker labels)", ""),
+    "cpus": ("`cpu` (1024 units per CPU)", "ECS CPU units are a share of the task, not a cap (warning)"),
+    "cpu_shares": ("`cpu`", ""),
+    "mem_limit": ("`memory` (MiB)", ""),
+    "mem_reservation": ("`memory_reservation` (MiB)", ""),
+}
+
+INTRO = """# Importing docker-compose
+
+Generated from the importer's key tables (`python -m ecs_templates.docs.compose_reference`;
+`ecs_templates/importers/compose/keys.py`); a test keeps this page current.
+
+The file you run locally can be the source of the templates. `docker-compose.yml` at the
+top of this repository (services nested, a MariaDB health check that WordPress waits for, no
+password in the file: copy `.env.example` to `.env` for `docker compose up`) imports into
+exactly the built-in default:
+
+```sh
+ecs-templates import-compose docker-compose.yml -o app.yaml   # [--lenient]
+ecs-templates build --config app.yaml                         # byte-identical to `ecs-templates build`
+```
+
+`import-compose FILE [-o OUT] [--lenient]` reads the Compose Specification and the older
+files with a `version:` key, and writes the application config (`application: {extends:
+none, ...}`) that `build --config` reads; without `-o` it prints it. Each compose service
+becomes one container and one service of the `ecs-services` stack, found by the others under
+its compose name through Service Connect. The stacks written into the config (`stacks:`) are
+`ecr` and `ecs-services` always; `ecs-ec2` and `ecs-fargate`, which hold every service in one
+task, when no two services listen on one port; `ecs-services-rds` when a database service's
+container sets what RDS takes over (database name, user, password secret). The report says
+why a stack is left out.
+
+Variables are interpolated as Compose does (`$VAR`, `${VAR}`, `${VAR:-default}`,
+`${VAR-default}`, `${VAR:?message}`, `${VAR:+other}`, `$$`) from the environment and a `.env`
+file beside the Compose file (the environment wins); a required variable that is missing is
+an error. Whatever does not map one to one is a warning on stderr naming file, service and
+key. Errors are one line naming file, service and key; the exit status is 1 and nothing is
+written (`-o` is written atomically, so an existing file is never damaged).
+
+Password-like values (names matching `*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, ...)
+become `application.secrets`, generated by Secrets Manager, and container `secrets`: a
+`${VAR}` is not even read, the same `${VAR}` in two services is one secret, a plain-text
+password becomes a secret too (warning), a password inside a longer value
+(`postgres://u:${PW}@db/x`) is an error, and switches (`MYSQL_ALLOW_EMPTY_PASSWORD: "yes"`)
+stay plain. A service name as a host in a value (`db:3306`, `mysql://db/x`, `REDIS_HOST:
+cache`) is a connection (`uses`): Service Connect resolves it in `ecs-services`; the
+single-task stacks render it as a link under bridge and `127.0.0.1:3306` under awsvpc. A
+service that others reach by name needs a port: from `ports` or `expose`, else the image's
+well-known port, else an error.
+"""
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def render() -> str:
+    if set(MAPPED) != set(SERVICE_MAPPED):
+        missing, extra = sorted(set(SERVICE_MAPPED) - set(MAPPED)), sorted(set(MAPPED) - set(SERVICE_MAPPED))
+        raise ValueError(f"compose reference out of step with keys.SERVICE_MAPPED: undocumented {missing}, "
+                         f"no longer mapped {extra}; update MAPPED in {__name__}")
+    lines = [INTRO, "## Service keys that map", "", "| Compose | becomes | notes |", "| --- | --- | --- |"]
+    lines += [f"| `{key}` | {_cell(MAPPED[key][0])} | {_cell(MAPPED[key][1])} |" for key in sorted(SERVICE_MAPPED)]
+    lines += ["", f"`deploy` has {', '.join(f'`{key}`' for key in DEPLOY_KEYS)}; `deploy.resources` limits and "
+              f"reservations have {', '.join(f'`{key}`' for key in RESOURCE_KEYS)} (`cpus` and `memory` map).",
+              "", "`depends_on` conditions:", "", "| Compose condition | ECS condition |", "| --- | --- |"]
+    lines += [f"| `{condition}` | `{ecs}` |" for condition, ecs in CONDITIONS.items()]
+    lines += ["", "## Service keys that ECS does its own way (always a warning)", "", "| Compose | why |",
+              "| --- | --- |"]
+    lines += [f"| `{key}` | {_cell(text)} |" for key, text in sorted(SERVICE_NOTED.items())]
+    lines += ["", "## Service keys without an ECS meaning here", "",
+              "An error naming file, service and key; a warning with `--lenient` (never silently dropped).", "",
+              "| Compose | why |", "| --- | --- |"]
+    lines += [f"| `{key}` | {_cell(why_unsupported(key))} |" for key in sorted(SERVICE_UNSUPPORTED_KEYS)]
+    lines += ["", "## Top-level keys", "", "| Compose | becomes |", "| --- | --- |"]
+    top = {"version": "accepted and ignored (older files)", "name": "`application.name` (default: the "
+           "directory's name, as Compose does)", "services": "the containers and services above",
+           "volumes": "the named volumes the services mount", "secrets": "generated secrets (see `secrets` above)"}
+    lines += [f"| `{key}` | {_cell(TOP_LEVEL_UNSUPPORTED.get(key) or top.get(key, ''))} |" for key in TOP_LEVEL_KEYS]
+    lines += ["", "`x-*` extension fields are ignored, as Compose does. Any other key is unknown (a typo): "
+              "always an error, with the closest known key.", "",
+              "## Ports that stay private", "",
+              "Published database, cache and broker ports are never opened to the internet (a warning says "
+              "so): " + ", ".join(str(port) for port in sorted(DATABASE_PORTS)) + ".", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(render(), end="")

@@ -12,7 +12,7 @@ CAPACITY_GROUP = "EC2 capacity"
 
 # checkov CKV_AWS_88 flags any public IP; without a load balancer the instances need one.
 PUBLIC_IP_REASON = (
-    "There is no load balancer in this design (as in the lab): visitors reach the site at the "
+    "There is no load balancer in this single-task design: visitors reach the site at the "
     "container instance's public DNS name, so the instances need a public IP. Their security "
     "group opens only the public ports, and IMDSv2 is required.")
 
@@ -38,7 +38,7 @@ def add_capacity_parameters(template: Template, capacity: Ec2Capacity, *, task_c
         Type="String", Default=capacity.instance_type,
         AllowedValues=instance_types.instance_types_for_task(arch, task_cpu, task_memory),
         Description=f"EC2 instance type of the container instances. Only {arch} types are offered (the "
-                    f"{arch} ECS-optimized AMI cannot boot any other; the seed's t2.medium could not), "
+                    f"{arch} ECS-optimized AMI cannot boot any other), "
                     f"and only those that hold a task of {task_cpu} CPU units / {task_memory} MiB.")
     ami = add_parameter(
         template, "AmiId", group=CAPACITY_GROUP, label="ECS-optimized AMI (SSM parameter)",

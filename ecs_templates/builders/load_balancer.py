@@ -20,7 +20,7 @@ HAS_CERTIFICATE = "HasCertificate"
 
 # checkov CKV_AWS_2 / CKV_AWS_103 want every listener on HTTPS; a certificate is a deploy-time choice.
 HTTP_LISTENER_REASON = (
-    "Port 80 serves the site over HTTP only while no CertificateArn is given (a lab has no domain or "
+    "Port 80 serves the site over HTTP only while no CertificateArn is given (a first deployment often has no domain or "
     "certificate); with one, a listener rule redirects every HTTP request to the HTTPS listener, "
     "which uses the TLS 1.2/1.3 policy ELBSecurityPolicy-TLS13-1-2-2021-06.")
 # checkov CKV_AWS_91 wants access logs, which need an S3 bucket and a bucket policy for the ELB account.

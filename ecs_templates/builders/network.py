@@ -13,12 +13,12 @@ NETWORK_GROUP = "Network"
 
 # checkov CKV_AWS_260 flags port 80 open to 0.0.0.0/0; here that port is the product.
 PUBLIC_HTTP_REASON = (
-    "TCP 80 is the website's public entry point, open to its visitors by design (plain HTTP, as in "
-    "the lab); only the configured public ports are opened, never a database port, and the "
+    "TCP 80 is the website's public entry point, open to its visitors by design (plain HTTP "
+    "unless a certificate is given); only the configured public ports are opened, never a database port, and the "
     "AllowedCidr parameter narrows the source at deploy time.")
 
 
-SUBNETS_DESCRIPTION = ("Subnets of that VPC for the instances or tasks (the seed used all subnets of "
+SUBNETS_DESCRIPTION = ("Subnets of that VPC for the instances or tasks (for example all subnets of "
                        "the default VPC). They need a route to the internet to pull images.")
 
 
@@ -26,7 +26,7 @@ def add_vpc_parameters(template: Template, *, subnets_description: str = SUBNETS
     """VPC and subnets as AWS-typed parameters: the console offers them as drop-down lists."""
     vpc = add_parameter(
         template, "VpcId", group=NETWORK_GROUP, label="VPC", Type="AWS::EC2::VPC::Id",
-        Description="The VPC to run in (the seed used the default VPC).")
+        Description="The VPC to run in (for example the default VPC).")
     subnets = add_parameter(
         template, "SubnetIds", group=NETWORK_GROUP, label="Subnets",
         Type="List<AWS::EC2::Subnet::Id>", Description=subnets_description)
@@ -100,7 +100,7 @@ def add_assign_public_ip_parameter(template: Template) -> Ref:
     parameter = add_parameter(
         template, "AssignPublicIp", group=NETWORK_GROUP, label="Public IP for the tasks",
         Type="String", Default="ENABLED", AllowedValues=["ENABLED", "DISABLED"],
-        Description="ENABLED: each task gets a public IP (the seed's setting; needed in public subnets "
+        Description="ENABLED: each task gets a public IP (needed in public subnets "
                     "to be reached and to pull images). DISABLED: private subnets with a NAT gateway "
                     "or VPC endpoints only.")
     return Ref(parameter)

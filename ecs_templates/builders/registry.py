@@ -11,9 +11,9 @@ from ecs_templates.config.model import RegistrySettings
 from ecs_templates.naming import logical_id
 
 
-# checkov CKV_AWS_51 wants immutable tags; the lab's workflow overwrites `latest`.
+# checkov CKV_AWS_51 wants immutable tags; the default workflow overwrites `latest`.
 MUTABLE_TAGS_REASON = (
-    "Tags are mutable by default because the lab's workflow pushes `latest` again after each "
+    "Tags are mutable by default because the default workflow pushes `latest` again after each "
     "change; the ImageTagMutability parameter switches to IMMUTABLE at deploy time, and every "
     "pushed image is scanned on push.")
 

@@ -2,7 +2,7 @@
 
 checkov reads `Metadata: {checkov: {skip: [{id, comment}]}}` on a resource and reports the
 check as skipped with that comment. Only a check that cannot apply to the design is
-suppressed (the README lists every one); everything AWS offers a control for is fixed instead.
+suppressed (docs/security.md lists every one); everything AWS offers a control for is fixed instead.
 """
 from __future__ import annotations
 

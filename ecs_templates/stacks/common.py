@@ -67,7 +67,7 @@ def add_logs_kms_key(template: Template) -> Any:
         template, "LogsKmsKeyArn", label="KMS key for the logs (optional)",
         description="ARN of a customer-managed KMS key to encrypt the log group with. Its key policy must "
                     "allow the service principal logs.<region>.amazonaws.com kms:Encrypt*, kms:Decrypt*, "
-                    "kms:ReEncrypt*, kms:GenerateDataKey* and kms:Describe* (see README). Empty: "
+                    "kms:ReEncrypt*, kms:GenerateDataKey* and kms:Describe* (see docs/security.md). Empty: "
                     "CloudWatch Logs' own encryption.")
     return If(has_key, key, NoValue)
 

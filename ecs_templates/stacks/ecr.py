@@ -17,7 +17,7 @@ def build(config: Config) -> Template:
     mutability = add_parameter(
         template, "ImageTagMutability", group="Registry", label="Tag mutability",
         Type="String", Default="MUTABLE", AllowedValues=["MUTABLE", "IMMUTABLE"],
-        Description="MUTABLE lets a push overwrite a tag such as `latest` (the seed's workflow); "
+        Description="MUTABLE lets a push overwrite a tag such as `latest` (the default workflow); "
                     "IMMUTABLE forbids it, so a tag always names the same image.")
     name_prefix = add_name_prefix_parameter(template, group="Registry")
     for repository_name in config.application.repositories:

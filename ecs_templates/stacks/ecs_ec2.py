@@ -71,7 +71,7 @@ def build(config: Config) -> Template:
         add_output(template, "SiteUrlHint",
                    Sub(f"{reach}: run scripts/url.sh ${{AWS::StackName}}, or open the EC2 console, "
                        f"instances of ${{AWS::StackName}}-container-instance"),
-                   "How to reach the site (there is no load balancer, as in the seed)")
+                   "How to reach the site (this single-task stack has no load balancer)")
     return template
 
 

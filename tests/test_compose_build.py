@@ -1,0 +1,145 @@
+"""Compose files that build images, bind-mount files and paths, and set Linux parameters.
+
+One compose file per shape under tests/data/compose/build/ (with a tiny Dockerfile and
+context there); each imports, builds lint-clean, and reads back to the same config.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import yaml
+
+from ecs_templates.artifacts import render_templates
+from ecs_templates.config import parse_config
+from ecs_templates.errors import ComposeError
+from ecs_templates.importers.compose import import_compose, render_config
+from ecs_templates.stacks import build_all
+from compose_helpers import DATA, warnings_text
+
+BUILD = DATA / "build"
+SHAPES = ["built.yml", "host-paths.yml", "linux.yml", "linux-fargate.yml"]
+
+
+def imported(name: str) -> Any:
+    return import_compose(BUILD / name, environ={})
+
+
+def templates(result: Any) -> dict[str, dict[str, Any]]:
+    return {name: json.loads(template.to_json()) for name, template in build_all(result.config).items()}
+
+
+def task_definitions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {logical: resource["Properties"] for logical, resource in template["Resources"].items()
+            if resource["Type"] == "AWS::ECS::TaskDefinition"}
+
+
+def definition(template: dict[str, Any], container: str) -> dict[str, Any]:
+    for task in task_definitions(template).values():
+        for item in task["ContainerDefinitions"]:
+            if item["Name"] == container:
+                return item
+    raise KeyError(container)
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_every_stack_of_the_shape_lints_clean_and_reads_back(name, validator):
+    result = imported(name)
+    for file_name, body in render_templates(build_all(result.config)).items():
+        if file_name.endswith(".json"):
+            findings = validator.lint_text(body.decode(), f"{name}:{file_name}")
+            assert findings == [], "\n".join(map(str, findings))
+    text = render_config(result.data, source=name)
+    assert parse_config(yaml.safe_load(text)) == result.config
+
+
+def test_a_built_service_gets_a_repository_filled_by_a_build():
+    result = imported("built.yml")
+    web = result.config.application.container("web")
+    assert web.build is not None
+    assert (web.build.context, web.build.dockerfile, dict(web.build.args), web.build.target) == (
+        "app", "Dockerfile", {"VERSION": "1.2"}, "prod")
+    built = templates(result)
+    sources = built["ecr"]["Metadata"]["EcsTemplates"]["SourceImages"]
+    assert sources["web"] == {"Build": {"Context": "app", "Dockerfile": "Dockerfile", "Args": {"VERSION": "1.2"},
+                                        "Target": "prod"}}
+    assert "WebRepository" in built["ecr"]["Resources"]
+    # Every stack runs the image from the repository (the override parameter empty by default).
+    for stack in ("ecs-ec2", "ecs-fargate", "ecs-services"):
+        image = definition(built[stack], "web")["Image"]
+        assert image["Fn::If"][1]["Fn::Sub"][0].endswith("/${RepositoryNamePrefix}web:${Tag}"), stack
+    # The source overlay ./app/src:/app/src is dropped, named in a warning; the image holds src.
+    assert "services.web.volumes[0]: ./app/src:/app/src is dropped" in warnings_text(result)
+    assert "MountPoints" not in definition(built["ecs-services"], "web")
+    assert "services.web.build.cache_from: changes how the image is built" in warnings_text(result)
+
+
+def test_a_read_only_project_file_goes_into_a_derived_image():
+    result = imported("built.yml")
+    proxy = result.config.application.container("proxy")
+    assert [(copy.source, copy.path) for copy in proxy.copies] == [("nginx.conf", "/etc/nginx/nginx.conf")]
+    built = templates(result)
+    assert built["ecr"]["Metadata"]["EcsTemplates"]["SourceImages"]["proxy"] == {
+        "Pull": "nginx:1.27", "Copy": [{"Source": "nginx.conf", "Path": "/etc/nginx/nginx.conf"}]}
+    assert "MountPoints" not in definition(built["ecs-services"], "proxy")  # in the image, not mounted
+
+
+def test_host_paths_become_host_volumes_on_ec2_only():
+    result = imported("host-paths.yml")
+    assert "ecs-fargate" not in result.config.stacks
+    assert result.config.services.launch_type == "ec2"
+    built = templates(result)
+    assert "ecs-fargate" not in built
+    for stack in ("ecs-ec2", "ecs-services"):
+        (task,) = task_definitions(built[stack]).values()
+        hosts = {volume["Host"]["SourcePath"]: volume["Name"] for volume in task["Volumes"] if "Host" in volume}
+        assert sorted(hosts) == ["/home/ec2-user/data", "/var/run/docker.sock"], stack
+        mounts = {m["ContainerPath"]: (m["SourceVolume"], m["ReadOnly"])
+                  for m in definition(built[stack], "agent")["MountPoints"]}
+        assert mounts == {"/var/run/docker.sock": (hosts["/var/run/docker.sock"], True),
+                          "/data": (hosts["/home/ec2-user/data"], False)}
+    assert "~/data is /home/ec2-user/data on the container instance" in warnings_text(result)
+
+
+def test_linux_parameters_on_ec2():
+    result = imported("linux.yml")
+    assert "ecs-fargate" not in result.config.stacks
+    vpn = definition(templates(result)["ecs-ec2"], "vpn")
+    assert vpn["LinuxParameters"] == {
+        "Capabilities": {"Add": ["NET_ADMIN", "SYS_MODULE"], "Drop": ["MKNOD"]},
+        "Devices": [{"HostPath": "/dev/net/tun", "ContainerPath": "/dev/net/tun",
+                     "Permissions": ["read", "write", "mknod"]}],
+        "InitProcessEnabled": True, "SharedMemorySize": 256,
+        "Tmpfs": [{"ContainerPath": "/run", "Size": 64}, {"ContainerPath": "/tmp", "Size": 64}]}
+    assert vpn["Privileged"] is True
+    assert vpn["Ulimits"] == [{"Name": "nofile", "SoftLimit": 20000, "HardLimit": 40000},
+                              {"Name": "nproc", "SoftLimit": 65535, "HardLimit": 65535}]
+    assert vpn["SystemControls"] == [{"Namespace": "kernel.msgmax", "Value": "65536"},
+                                     {"Namespace": "net.ipv4.ip_forward", "Value": "1"}]
+    assert "services.vpn.tmpfs: /tmp has no size; ECS needs one: 64 MiB" in warnings_text(result)
+
+
+def test_linux_parameters_fargate_takes_stay_on_fargate():
+    result = imported("linux-fargate.yml")
+    assert "ecs-fargate" in result.config.stacks and result.config.services.launch_type == "fargate"
+    debug = definition(templates(result)["ecs-fargate"], "debug")
+    assert debug["LinuxParameters"] == {"Capabilities": {"Add": ["SYS_PTRACE"], "Drop": ["ALL"]},
+                                        "InitProcessEnabled": True}
+    assert debug["SystemControls"] == [{"Namespace": "net.core.somaxconn", "Value": "1024"}]
+    assert debug["Ulimits"] == [{"Name": "nofile", "SoftLimit": 65536, "HardLimit": 65536}]
+
+
+@pytest.mark.parametrize("name, message", [
+    ("missing-context.yml", r"services\.web\.build\.context: .*nowhere does not exist or is not a directory"),
+    ("missing-dockerfile.yml", r"services\.web\.build\.dockerfile: .*empty/Dockerfile\.prod does not exist"),
+])
+def test_a_build_whose_files_are_missing_is_refused(name, message):
+    with pytest.raises(ComposeError, match=message):
+        imported(name)
+
+
+def test_host_network_is_refused_with_the_reason(tmp_path):
+    (tmp_path / "docker-compose.yml").write_text("services:\n  web:\n    image: x\n    network_mode: host\n")
+    with pytest.raises(ComposeError, match=r"services\.web\.network_mode: .*none runs a task in the host mode"):
+        import_compose(tmp_path / "docker-compose.yml", environ={})

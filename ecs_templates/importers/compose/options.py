@@ -92,8 +92,11 @@ def bind_mount(reader: Any, key: str, source: str, target: str, read_only: bool)
     if not read_only:
         reader.warn(key, f"{source}:{target} is copied into the image: what the container writes there "
                          "stays in the task, not in the project")
-    reader.draft.data.setdefault("copies", []).append(
-        {"source": os.path.relpath(path, project.resolve()), "path": target})
+    relative = os.path.relpath(path, project.resolve())
+    reader.draft.data.setdefault("copies", []).append({"source": relative, "path": target})
+    reader.report.note(reader.service, key, f"{relative} -> {target}: copied into a derived image that "
+                       "push-images.sh builds (FROM the service's image, COPY the file); to change it without "
+                       "a new image, put it on a named volume (EFS in the services stacks) instead")
     return None
 
 

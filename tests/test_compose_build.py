@@ -19,7 +19,7 @@ from ecs_templates.stacks import build_all
 from compose_helpers import DATA, warnings_text
 
 BUILD = DATA / "build"
-SHAPES = ["built.yml", "host-paths.yml", "linux.yml", "linux-fargate.yml"]
+SHAPES = ["built.yml", "host-paths.yml", "host-paths-data.yml", "linux.yml", "linux-fargate.yml"]
 
 
 def imported(name: str) -> Any:
@@ -102,6 +102,19 @@ def test_host_paths_become_host_volumes_on_ec2_only():
     assert "~/data is /home/ec2-user/data on the container instance" in warnings_text(result)
 
 
+def test_a_service_with_a_host_path_runs_on_instances_even_when_it_holds_data():
+    result = imported("host-paths-data.yml")
+    services = templates(result)["ecs-services"]
+    (service,) = [r["Properties"] for r in services["Resources"].values() if r["Type"] == "AWS::ECS::Service"]
+    assert [item["CapacityProvider"] for item in service["CapacityProviderStrategy"]] == [
+        {"Ref": "Ec2CapacityProvider"}]
+    assert services["Resources"]["Ec2CapacityProvider"]["Type"] == "AWS::ECS::CapacityProvider"
+    (task,) = task_definitions(services).values()
+    assert task["RequiresCompatibilities"] == ["EC2"]
+    assert any("EFSVolumeConfiguration" in volume for volume in task["Volumes"])  # the data stays on EFS
+    assert any(volume.get("Host") == {"SourcePath": "/var/run/docker.sock"} for volume in task["Volumes"])
+
+
 def test_linux_parameters_on_ec2():
     result = imported("linux.yml")
     assert "ecs-fargate" not in result.config.stacks
@@ -133,8 +146,9 @@ def test_linux_parameters_fargate_takes_stay_on_fargate():
 @pytest.mark.parametrize("name, message", [
     ("missing-context.yml", r"services\.web\.build\.context: .*nowhere does not exist or is not a directory"),
     ("missing-dockerfile.yml", r"services\.web\.build\.dockerfile: .*empty/Dockerfile\.prod does not exist"),
+    ("secret-build-arg.yml", r"services\.web\.build\.args\.NPM_TOKEN: looks like a secret"),
 ])
-def test_a_build_whose_files_are_missing_is_refused(name, message):
+def test_a_bad_build_is_refused(name, message):
     with pytest.raises(ComposeError, match=message):
         imported(name)
 

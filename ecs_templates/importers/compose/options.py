@@ -15,6 +15,7 @@ from ecs_templates.config.container_options import fargate_refusals
 from ecs_templates.config.fields import type_name
 from ecs_templates.config.model import Config
 from ecs_templates.importers.compose import values
+from ecs_templates.importers.compose.keys import FLAG_VALUES, is_secret_name
 from ecs_templates.importers.compose.report import Report
 
 BUILD_KEYS = ("context", "dockerfile", "args", "target")
@@ -52,6 +53,10 @@ def read_build(reader: Any) -> None:
     args = {}
     for name, value in reader.convert("build.args", values.key_values, spec.get("args"), "build args"):
         value = reader.context.variables.get(name) if value is None else value
+        if is_secret_name(name) and value not in (None, *FLAG_VALUES):
+            raise reader.error(f"build.args.{name}", "looks like a secret, and build args are written into the "
+                                                     "ecr template's metadata and the image's history: give the "
+                                                     "build a BuildKit secret outside push-images, or remove it")
         if value is not None:
             args[name] = value
     if args:

@@ -13,13 +13,14 @@ import yaml
 
 from ecs_templates.artifacts import render_templates
 from ecs_templates.config import parse_config
-from ecs_templates.errors import ComposeError
+from ecs_templates.errors import ComposeError, ConfigError
 from ecs_templates.importers.compose import import_compose, render_config
 from ecs_templates.stacks import build_all
 from compose_helpers import DATA, warnings_text
 
 BUILD = DATA / "build"
-SHAPES = ["built.yml", "host-paths.yml", "host-paths-data.yml", "linux.yml", "linux-fargate.yml"]
+SHAPES = ["built.yml", "host-paths.yml", "host-paths-data.yml", "linux.yml", "linux-fargate.yml",
+          "host-network.yml"]
 
 
 def imported(name: str) -> Any:
@@ -153,7 +154,25 @@ def test_a_bad_build_is_refused(name, message):
         imported(name)
 
 
-def test_host_network_is_refused_with_the_reason(tmp_path):
-    (tmp_path / "docker-compose.yml").write_text("services:\n  web:\n    image: x\n    network_mode: host\n")
-    with pytest.raises(ComposeError, match=r"services\.web\.network_mode: .*none runs a task in the host mode"):
-        import_compose(tmp_path / "docker-compose.yml", environ={})
+def test_host_network_runs_the_ec2_task_in_the_host_mode():
+    result = imported("host-network.yml")
+    assert result.config.stacks == ("ecr", "ecs-ec2")
+    assert "ecs-ec2 runs as a task in the host mode" in "\n".join(map(str, result.notes))
+    stack = templates(result)["ecs-ec2"]
+    (task,) = task_definitions(stack).values()
+    assert task["NetworkMode"] == "host"
+    assert definition(stack, "monitor")["PortMappings"] == [{"ContainerPort": 19999, "HostPort": 19999,
+                                                             "Protocol": "tcp"}]
+    ingress = [rule["FromPort"] for rule in stack["Resources"]["InstanceSecurityGroup"]["Properties"]
+               ["SecurityGroupIngress"]]
+    assert ingress == [19999]
+
+
+def test_host_network_is_refused_where_each_service_has_its_own_interface(tmp_path):
+    from ecs_templates.config import parse_config
+    data = {"application": {"extends": "none", "name": "demo", "containers": {
+        "app": {"image": "x", "linux": {"host_network": True}}}}, "stacks": ["ecr", "ecs-services"],
+        "services": {"launch_type": "ec2"}}
+    with pytest.raises(ConfigError, match=r"application\.containers\.app\.linux\.host_network: app: the host network "
+                                        r"mode is the whole task's, and this stack runs awsvpc; build the stack ecs-ec2"):
+        build_all(parse_config(data))

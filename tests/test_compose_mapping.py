@@ -359,7 +359,7 @@ def test_named_volumes_labels_and_tags_render_in_the_task_definition(tmp_path):
 
 @pytest.mark.parametrize("services, extra, key, reason", [
     ("web:\n  image: x\n  ipc: host\n", "", "services.web.ipc", "has no ECS meaning here"),
-    ("web:\n  image: x\n  network_mode: host\n", "", "services.web.network_mode", "the stack chooses the network mode"),
+    ("web:\n  image: x\n  network_mode: none\n", "", "services.web.network_mode", "'none' has no ECS meaning here"),
     ("web:\n  image: x\n  volumes: ['./data:/var/lib/data']\n", "", "services.web.volumes[0]",
      "a writable bind mount of a directory Compose would create"),
     ("web:\n  image: x\n  networks: [front]\n", "networks:\n  front: {}\n", "networks",

@@ -22,7 +22,7 @@ def _port_mappings(container: Container, network_mode: str, port_names: PortName
                    ) -> list[ecs.PortMapping]:
     mappings = []
     for index, port in enumerate(container.ports):
-        if network_mode == "awsvpc":
+        if network_mode in ("awsvpc", "host"):
             if port.host_port not in (None, port.container_port):
                 raise ConfigError(
                     f"{container.path}.ports[{index}].host",
@@ -145,7 +145,7 @@ def add_task_definition(template: Template, app: Application, *, family: Any, ne
                           container.host_mounts, network_mode)
     all_volumes = list(volumes) + [instance_volume(name) if on_instance else ecs.Volume(Name=name)
                                    for name in task_storage] + host_volumes(chosen)
-    if network_mode == "awsvpc":
+    if network_mode in ("awsvpc", "host"):
         _check_shared_namespace_ports(chosen)
     return template.add_resource(ecs.TaskDefinition(
         logical_name,

@@ -131,12 +131,11 @@ def fargate_refusals(linux: LinuxOptions | None, host_mounts: tuple[HostMount, .
 def check_launch_type(container_path: str, name: str, compatibility: str, linux: LinuxOptions | None,
                       host_mounts: tuple[HostMount, ...], network_mode: str) -> None:
     """Refuse what the launch type or the network mode cannot run, naming where it would run."""
-    if compatibility == FARGATE:
-        for key, reason in fargate_refusals(linux, host_mounts):
-            raise ConfigError(f"{container_path}.{key}", f"{name}: {reason}; {EC2_OPTION}")
     if linux is not None and linux.host_network and network_mode != "host":
         raise ConfigError(f"{container_path}.linux.host_network",
                           f"{name}: the host network mode is the whole task's, and this stack runs "
-                          f"{network_mode} (ecs-ec2 runs bridge, the others awsvpc); none of the stacks "
-                          "runs a task in the host mode yet: remove network_mode: host and publish the "
-                          "container's ports instead")
+                          f"{network_mode}; build the stack ecs-ec2, which runs the task in the host mode, "
+                          "or remove host_network")
+    if compatibility == FARGATE:
+        for key, reason in fargate_refusals(linux, host_mounts):
+            raise ConfigError(f"{container_path}.{key}", f"{name}: {reason}; {EC2_OPTION}")

@@ -24,7 +24,7 @@ SERVICE_MAPPED = frozenset((
     "healthcheck", "deploy", "secrets", "volumes", "links", "working_dir", "user", "labels",
     "cpus", "cpu_shares", "mem_limit", "mem_reservation",
 )) | frozenset(("build", "cap_add", "cap_drop", "sysctls", "ulimits", "shm_size", "init", "privileged",
-                "tmpfs", "devices"))  # importers/compose/options.py
+                "tmpfs", "devices", "network_mode"))  # importers/compose/options.py
 
 SERVICE_NOTED = {
     "restart": "ECS does not restart single containers: the service replaces the task when an "
@@ -37,8 +37,6 @@ SERVICE_NOTED = {
 }
 
 _WHY = {
-    "network_mode": "the stack chooses the network mode (bridge on EC2, awsvpc on Fargate and in the "
-                    "services stacks), and none runs a task in the host mode: publish the ports instead",
     "networks": "all containers of one ECS task share one network",
     "extends": "resolve extends (docker compose config) before importing",
     "profiles": "every service of the file is imported; remove the ones the task should not run",
@@ -57,7 +55,7 @@ SERVICE_UNSUPPORTED_KEYS = frozenset((
     "cpuset", "credential_spec", "develop", "device_cgroup_rules", "dns", "dns_opt",
     "dns_search", "domainname", "driver_opts", "extends", "external_links", "extra_hosts", "gpus",
     "group_add", "hostname", "ipc", "isolation", "label_file", "mac_address", "memswap_limit",
-    "mem_swappiness", "models", "network_mode", "networks", "oom_kill_disable", "oom_score_adj", "pid",
+    "mem_swappiness", "models", "networks", "oom_kill_disable", "oom_score_adj", "pid",
     "pids_limit", "post_start", "pre_stop", "profiles", "provider", "read_only",
     "runtime", "scale", "security_opt", "stdin_open", "stop_grace_period", "stop_signal",
     "storage_opt", "tty", "use_api_socket", "userns_mode", "uts",

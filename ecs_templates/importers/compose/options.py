@@ -135,6 +135,14 @@ def read_linux(reader: Any) -> None:
     if reader.raw.get("devices") is not None:
         linux["devices"] = [_device(reader, item) for item in
                             reader.convert("devices", values.string_list, reader.resolved("devices"), "devices")]
+    if reader.raw.get("network_mode") is not None:
+        mode = str(reader.resolved("network_mode"))
+        if mode == "host":
+            linux["host_network"] = True
+        elif mode != "bridge":
+            reader.report.unsupported(reader.service, "network_mode", f"{mode!r} has no ECS meaning here: "
+                                      "the stacks run bridge (ecs-ec2), awsvpc, or host (ecs-ec2, with "
+                                      "network_mode: host)")
     if linux:
         reader.draft.data["linux"] = linux
 
@@ -178,6 +186,12 @@ def needs_ec2(config: Config) -> list[str]:
 
 def choose_ec2(data: dict[str, Any], config: Config, report: Report) -> None:
     """Leave out ecs-fargate and run the services stacks on EC2 when a container needs EC2."""
+    host = sorted(c.name for c in config.application.containers if c.linux is not None and c.linux.host_network)
+    if host:
+        data["stacks"] = [name for name in data["stacks"] if name in ("ecr", "ecs-ec2")]
+        report.note(None, "stacks", f"{', '.join(data['stacks'])} only: {', '.join(host)} use the host's network "
+                    "(network_mode: host), which ecs-ec2 runs as a task in the host mode")
+        return
     reasons = needs_ec2(config)
     if not reasons:
         return

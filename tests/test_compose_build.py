@@ -1,6 +1,6 @@
 """Compose files that build images, bind-mount files and paths, and set Linux parameters.
 
-One compose file per shape under tests/data/compose/build/ (with a tiny Dockerfile and
+One compose file per shape under tests/data/compose/shapes/ (with a tiny Dockerfile and
 context there); each imports, builds lint-clean, and reads back to the same config.
 """
 from __future__ import annotations
@@ -18,9 +18,9 @@ from ecs_templates.importers.compose import import_compose, render_config
 from ecs_templates.stacks import build_all
 from compose_helpers import DATA, warnings_text
 
-BUILD = DATA / "build"
+BUILD = DATA / "shapes"
 SHAPES = ["built.yml", "host-paths.yml", "host-paths-data.yml", "linux.yml", "linux-fargate.yml",
-          "host-network.yml"]
+          "host-network.yml", "udp.yml"]
 
 
 def imported(name: str) -> Any:
@@ -176,3 +176,12 @@ def test_host_network_is_refused_where_each_service_has_its_own_interface(tmp_pa
     with pytest.raises(ConfigError, match=r"application\.containers\.app\.linux\.host_network: app: the host network "
                                         r"mode is the whole task's, and this stack runs awsvpc; build the stack ecs-ec2"):
         build_all(parse_config(data))
+
+
+def test_a_public_udp_port_reaches_the_network_load_balancer():
+    result = imported("udp.yml")
+    assert result.config.stacks == ("ecr", "ecs-services")
+    assert "ecs-ec2 and ecs-fargate left out: they open public TCP ports only" in "\n".join(map(str, result.notes))
+    resources = templates(result)["ecs-services"]["Resources"]
+    listeners = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::ElasticLoadBalancingV2::Listener"]
+    assert [(listener["Protocol"], listener["Port"]) for listener in listeners] == [("UDP", 53)]

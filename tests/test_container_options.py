@@ -99,3 +99,12 @@ def test_a_public_udp_port_reaches_a_udp_listener_of_the_network_load_balancer()
     (balancer,) = [r["Properties"] for r in resources.values()
                    if r["Type"] == "AWS::ElasticLoadBalancingV2::LoadBalancer"]
     assert balancer["Type"] == "network"
+
+
+@pytest.mark.parametrize("stack", ["ecs-ec2", "ecs-fargate"])
+def test_the_single_task_stacks_refuse_a_public_udp_port(stack):
+    container = {"image": "example/dns:1", "ports": [{"container": 53, "protocol": "udp", "public": True}]}
+    with pytest.raises(ConfigError) as error:
+        build_all(parse_config(config_data(container, ["ecr", stack])))
+    assert error.value.field == "application.containers.app.ports[0]"
+    assert "open public TCP ports only; build ecs-services" in error.value.message

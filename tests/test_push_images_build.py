@@ -16,7 +16,7 @@ from compose_helpers import DATA
 from emulator import Deployer
 
 pytestmark = [pytest.mark.emulator]
-PROJECT = DATA / "build"
+PROJECT = DATA / "shapes"
 
 
 def templates_of(tmp_path: Path, compose_file: str, architecture: str = "arm64") -> Path:

@@ -185,7 +185,16 @@ def needs_ec2(config: Config) -> list[str]:
 
 
 def choose_ec2(data: dict[str, Any], config: Config, report: Report) -> None:
-    """Leave out ecs-fargate and run the services stacks on EC2 when a container needs EC2."""
+    """Leave out ecs-fargate and run the services stacks on EC2 when a container needs EC2.
+
+    A public UDP port leaves out both single-task stacks, which open public TCP ports only.
+    """
+    udp = sorted({f"{c.name} {p.container_port}/udp" for c in config.application.containers
+                  for p in c.ports if p.public and p.protocol == "udp"})
+    if udp:
+        data["stacks"] = [name for name in data["stacks"] if name not in ("ecs-ec2", "ecs-fargate")]
+        report.note(None, "stacks", f"ecs-ec2 and ecs-fargate left out: they open public TCP ports only, and "
+                    f"{', '.join(udp)} is public; the Network Load Balancer of ecs-services listens on UDP")
     host = sorted(c.name for c in config.application.containers if c.linux is not None and c.linux.host_network)
     if host:
         data["stacks"] = [name for name in data["stacks"] if name in ("ecr", "ecs-ec2")]

@@ -282,7 +282,7 @@ class ServiceReader:
             self.warn(key, f"{shown!r}: database ports are never public on ECS; {port.target} stays "
                            "private to the task, where the other containers reach it")
         elif port.protocol != "tcp":
-            self.report.unsupported(self.service, key, f"{shown!r}: the stacks open public TCP ports only")
+            entry["public"] = True  # the services stacks' Network Load Balancer (importers/compose/options.py)
         else:
             if port.published is None:
                 self.warn(key, f"{shown!r}: Compose publishes it on a random host port; ECS publishes "

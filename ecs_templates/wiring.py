@@ -29,7 +29,7 @@ def host_for(connection: Connection, network_mode: str, service_hosts: Mapping[s
         return service_hosts[connection.container]
     if network_mode == "bridge":
         return connection.container
-    if network_mode == "awsvpc":
+    if network_mode in ("awsvpc", "host"):  # one network namespace: the task's, or the instance's
         return LOOPBACK
     raise ValueError(f"unknown network mode {network_mode!r}")
 

@@ -12,6 +12,9 @@ store: a plain push sends the one platform pulled). A push ends the way a real p
 the image manifest put into the ECR repository (PutImage against AWS_ENDPOINT_URL), so the
 registry side that push-images.sh lists afterwards is real. `image inspect` answers
 $STANDIN_DOCKER_ARCH (default arm64) for the images named in $STANDIN_DOCKER_LOCAL.
+`buildx build` records the build as "build" ({platform, context, dockerfile, args, target, tag,
+and the Dockerfile's text, read at the time since a generated one goes away}); it refuses a
+context or Dockerfile that does not exist, as docker does.
 """
 from __future__ import annotations
 
@@ -44,8 +47,23 @@ def option(argv: list[str], name: str) -> str | None:
 def record(argv: list[str], stdin: str | None) -> None:
     platform = (option(argv, "--platform") or ("one pulled" if OLD_CLIENT else "all")) \
         if argv[:1] == ["push"] and "--help" not in argv else None
+    entry: dict[str, object] = {"argv": argv, "stdin": stdin, "platform": platform}
+    if argv[:2] == ["buildx", "build"]:
+        entry["build"] = build(argv)
     with open(os.environ["STANDIN_DOCKER_LOG"], "a", encoding="utf-8") as log:
-        log.write(json.dumps({"argv": argv, "stdin": stdin, "platform": platform}) + "\n")
+        log.write(json.dumps(entry) + "\n")
+
+
+def build(argv: list[str]) -> dict[str, object]:
+    """buildx build [--platform P] [--file F] [--target T] [--build-arg K=V]... [--tag T] [--load] CONTEXT."""
+    context = argv[-1]
+    dockerfile = option(argv, "--file") or os.path.join(context, "Dockerfile")
+    args = [argv[index + 1] for index, word in enumerate(argv[:-1]) if word == "--build-arg"]
+    text = open(dockerfile, encoding="utf-8").read() if os.path.isfile(dockerfile) else None
+    return {"platform": option(argv, "--platform"), "context": context, "dockerfile": dockerfile,
+            "args": dict(arg.split("=", 1) for arg in args), "target": option(argv, "--target"),
+            "tag": option(argv, "--tag"), "load": "--load" in argv, "dockerfile_text": text,
+            "context_exists": os.path.isdir(context)}
 
 
 def manifest_for(reference: str) -> str:
@@ -90,6 +108,14 @@ def main(argv: list[str]) -> int:
             print(f"Error: No such image: {argv[-1]}", file=sys.stderr)
             return 1
         print(os.environ.get("STANDIN_DOCKER_ARCH", "arm64"))
+    elif argv[:2] == ["buildx", "build"]:
+        built = build(argv)
+        if not built["context_exists"] or built["dockerfile_text"] is None:
+            print(f"ERROR: failed to build: no such context or Dockerfile: {built['dockerfile']}", file=sys.stderr)
+            return 1
+        print(f"=> naming to {built['tag']} done")
+    elif argv[:2] == ["buildx", "version"]:
+        print("github.com/docker/buildx v0.19.3")
     elif argv[:1] == ["login"]:
         print("Login Succeeded")
     return 0

@@ -54,8 +54,12 @@ BAD = {
     "no-image": ("services:\n  web:\n    ports: ['80:80']\n", "docker-compose.yml: services.web.image: missing"),
     "port-not-a-number": ("services:\n  web:\n    image: nginx\n    ports: ['eighty:80']\n",
                           "docker-compose.yml: services.web.ports[0]: 'eighty' is not a host port number"),
-    "unsupported": ("services:\n  web:\n    image: nginx\n    privileged: true\n",
-                    "docker-compose.yml: services.web.privileged: has no ECS meaning here"),
+    "unsupported": ("services:\n  web:\n    image: nginx\n    ipc: host\n",
+                    "docker-compose.yml: services.web.ipc: has no ECS meaning here"),
+    "missing-build-context": ("services:\n  web:\n    build: ./app\n",
+                              "docker-compose.yml: services.web.build.context: app does not exist"),
+    "missing-dockerfile": ("services:\n  web:\n    build: {context: ., dockerfile: Dockerfile.prod}\n",
+                           "docker-compose.yml: services.web.build.dockerfile: Dockerfile.prod does not exist"),
     "missing-variable": ("services:\n  web:\n    image: nginx:${TAG:?}\n",
                          "docker-compose.yml: services.web.image: required variable TAG is not set"),
 }
@@ -78,14 +82,14 @@ def test_bad_input_is_one_line_and_keeps_an_existing_output(tmp_path: Path, case
 
 def test_lenient_turns_unsupported_keys_into_warnings(tmp_path: Path):
     (tmp_path / "docker-compose.yml").write_text(
-        "services:\n  web:\n    image: nginx\n    build: .\n    ports: ['80:80']\n"
+        "services:\n  web:\n    image: nginx\n    ipc: host\n    ports: ['80:80']\n"
         "    volumes: ['./html:/usr/share/nginx/html']\n")
     result = run_cli("import-compose", "docker-compose.yml", "-o", "app.yaml", "--lenient", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     warnings = result.stderr.strip().splitlines()
-    assert any(line.startswith("ecs-templates: warning: docker-compose.yml: services.web.build: ")
+    assert any(line.startswith("ecs-templates: warning: docker-compose.yml: services.web.ipc: ")
                for line in warnings)
-    assert any("services.web.volumes[0]: ./html:/usr/share/nginx/html: a host bind mount" in line
+    assert any("services.web.volumes[0]: ./html:/usr/share/nginx/html: a writable bind mount" in line
                for line in warnings)
     assert "mounts" not in (tmp_path / "app.yaml").read_text()
     run_cli("build", "--config", "app.yaml", "--output", "out", "--no-lint", cwd=tmp_path, check=True)

@@ -42,6 +42,27 @@ def add_image_parameters(template: Template, app: Application,
                                       Equals(Ref(override), ""))
         images[container.name] = If(from_registry, registry_image_uri(container.repository, Ref(tag), name_prefix),
                                     Ref(override))
-    stack_metadata(template).setdefault("SourceImages", {}).update({
-        container.repository: container.image for container in chosen})
+    stack_metadata(template).setdefault("SourceImages", {}).update(source_images(chosen))
     return images
+
+
+def source_image(container: Container) -> str | dict[str, Any]:
+    """How push-images.sh fills the container's repository.
+
+    A name: pull that image. Otherwise {"Pull": image} or {"Build": {Context, Dockerfile (in the
+    context), Args, Target}}, plus "Copy": [{Source, Path}] for the files a derived image adds
+    (FROM the pulled or built image, one COPY each). Paths are relative to the project.
+    """
+    copies = [{"Source": copy.source, "Path": copy.path} for copy in container.copies]
+    if container.build is None and not copies:
+        return container.image
+    build = container.build
+    source: dict[str, Any] = {"Pull": container.image} if build is None else {"Build": {
+        "Context": build.context, "Dockerfile": build.dockerfile, "Args": dict(build.args),
+        **({"Target": build.target} if build.target else {})}}
+    return {**source, **({"Copy": copies} if copies else {})}
+
+
+def source_images(containers: Sequence[Container]) -> dict[str, Any]:
+    """Repository -> its source (`source_image`), for the template metadata."""
+    return {container.repository: source_image(container) for container in containers}

@@ -6,8 +6,10 @@ from typing import Any, Mapping, Sequence
 from troposphere import NoValue, Ref, Tags, Template, ecs, logs
 
 from ecs_templates import wiring
+from ecs_templates.builders.linux import host_mount_points, host_volumes, linux_properties
 from ecs_templates.builders.secrets import secret_value_from
 from ecs_templates.config import instance_types
+from ecs_templates.config.container_options import check_launch_type
 from ecs_templates.config.model import Application, Container
 from ecs_templates.errors import ConfigError
 
@@ -20,7 +22,7 @@ def _port_mappings(container: Container, network_mode: str, port_names: PortName
                    ) -> list[ecs.PortMapping]:
     mappings = []
     for index, port in enumerate(container.ports):
-        if network_mode == "awsvpc":
+        if network_mode in ("awsvpc", "host"):
             if port.host_port not in (None, port.container_port):
                 raise ConfigError(
                     f"{container.path}.ports[{index}].host",
@@ -89,7 +91,8 @@ def container_definition(container: Container, *, network_mode: str, image: Any,
         "DockerLabels": dict(container.labels) or None,
         "MountPoints": [ecs.MountPoint(SourceVolume=mount.volume, ContainerPath=mount.path,
                                        ReadOnly=mount.read_only)
-                        for mount in container.mounts],
+                        for mount in container.mounts] + host_mount_points(container),
+        **linux_properties(container),
     }
     return ecs.ContainerDefinition(
         Name=container.name,
@@ -137,9 +140,12 @@ def add_task_definition(template: Template, app: Application, *, family: Any, ne
     in_task = {container.name for container in chosen}
     given = {volume.properties.get("Name") for volume in volumes}
     task_storage = sorted({mount.volume for container in chosen for mount in container.mounts} - given)
+    for container in chosen:
+        check_launch_type(container.path, container.name, compatibility, container.linux,
+                          container.host_mounts, network_mode)
     all_volumes = list(volumes) + [instance_volume(name) if on_instance else ecs.Volume(Name=name)
-                                   for name in task_storage]
-    if network_mode == "awsvpc":
+                                   for name in task_storage] + host_volumes(chosen)
+    if network_mode in ("awsvpc", "host"):
         _check_shared_namespace_ports(chosen)
     return template.add_resource(ecs.TaskDefinition(
         logical_name,

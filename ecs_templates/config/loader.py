@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 import yaml
 
+from ecs_templates.config.container_loader import OPTION_KEYS, container_options
 from ecs_templates.config.fields import (
     check_int,
     check_keys,
@@ -196,6 +197,7 @@ CONTAINER_KEYS = {
     "labels": "Docker labels",
     "mounts": "list of {volume, path, read_only}: named volumes (on EFS in the services stacks)",
     "sidecar_of": "the service whose task this container joins in the services stacks",
+    **OPTION_KEYS,
 }
 
 
@@ -203,7 +205,10 @@ def parse_container(name: str, data: Any) -> Container:
     path = f"application.containers.{name}"
     data = expect_mapping(data, path)
     check_keys(data, tuple(CONTAINER_KEYS), path)
-    image = get_str(data, "image", path)
+    options = container_options(data, path)
+    # A built image needs no name of its own: the repository's is its local tag.
+    image = (get_str(data, "image", path, default=None) if options["build"] else get_str(data, "image", path)) \
+        or name
     return Container(
         name=name,
         image=image,
@@ -230,6 +235,7 @@ def parse_container(name: str, data: Any) -> Container:
         mounts=tuple(parse_mount(item, join(join(path, "mounts"), index))
                      for index, item in enumerate(get_list(data, "mounts", path))),
         sidecar_of=get_str(data, "sidecar_of", path, default=None),
+        **options,
     )
 
 

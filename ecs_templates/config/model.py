@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from ecs_templates.config import instance_types
+from ecs_templates.config.container_options import Build, FileCopy, HostMount, LinuxOptions
 from ecs_templates.config.checks import NAME_PATTERN, check_fargate_size, check_fits_instance, check_name
 from ecs_templates.config.services import ServicesDeployment
 from ecs_templates.config.settings import section, setting
@@ -118,6 +119,12 @@ class Container:
     mounts: tuple[Mount, ...] = ()
     # The service whose task this container joins in the services stacks (a sidecar); None: its own service.
     sidecar_of: str | None = None
+    # What `config/container_options.py` describes: how the image is built, files copied into it,
+    # paths of the instance, Linux parameters.
+    build: Build | None = None
+    copies: tuple[FileCopy, ...] = ()
+    host_mounts: tuple[HostMount, ...] = ()
+    linux: LinuxOptions | None = None
 
     @property
     def path(self) -> str:

@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib/common.sh"
 
 usage() {
   cat <<EOF
-Usage: $SCRIPT_NAME [--tag TAG] [--platform PLATFORM] [--local] [--version V]
+Usage: $SCRIPT_NAME [--tag TAG] [--platform PLATFORM] [--local] [--project DIR] [--version V]
 
 Logs docker in to this account's ECR (aws ecr get-login-password | docker login), then for
 each repository of templates/v<version>/ecr.json (Metadata.EcsTemplates.SourceImages, e.g.
@@ -15,11 +15,18 @@ stacks' architecture (the task definitions' CpuArchitecture: linux/arm64 by defa
 <account>.dkr.ecr.<region>.amazonaws.com/<RepositoryNamePrefix><repository>:TAG and pushes
 that one platform (docker push --platform); then lists what each repository holds. Deploy the
 ecr stack first (scripts/deploy.sh ecr); the prefix is the ecr stack's parameter.
+A repository whose source is a build (a compose service with build:) is built instead, for the
+same platform: docker buildx build --platform --file --target --build-arg ... <context>, paths
+relative to the project (--project). A repository that lists files to copy (read-only bind
+mounts of project files) gets a derived image: a Dockerfile generated here, FROM the pulled or
+built image plus one COPY per file, built with the project as its context.
 
 Options:
   --tag TAG            the tag to push (default: latest, the ECS stacks' ImageTag default)
   --platform PLATFORM  docker platform to pull (default: from the templates, e.g. linux/arm64)
   --local              take the images already in the local docker instead of pulling them
+  --project DIR        the directory the builds' paths are relative to: the one holding the
+                       config file (default: the current directory)
 $COMMON_HELP
 EOF
 }
@@ -27,13 +34,14 @@ EOF
 TAG=latest
 PLATFORM=
 LOCAL=false
+PROJECT=.
 while [[ $# -gt 0 ]]; do
   case $1 in
     -h|--help) usage; exit 0 ;;
     --local) LOCAL=true; shift ;;
-    --tag|--platform)
+    --tag|--platform|--project)
       [[ $# -ge 2 && -n $2 && $2 != --* ]] || usage_error "$1 needs a value"
-      if [[ $1 == --tag ]]; then TAG=$2; else PLATFORM=$2; fi
+      case $1 in --tag) TAG=$2 ;; --platform) PLATFORM=$2 ;; --project) PROJECT=$2 ;; esac
       shift 2 ;;
     -*)
       common_option "$@" || usage_error "unknown option $1"
@@ -43,6 +51,7 @@ while [[ $# -gt 0 ]]; do
 done
 [[ $TAG =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || usage_error "invalid tag '$TAG': letters, digits, _ . - (at most 128)"
 [[ -z $PLATFORM || $PLATFORM =~ ^linux/(arm64|amd64)$ ]] || usage_error "--platform must be linux/arm64 or linux/amd64"
+[[ -d $PROJECT ]] || usage_error "--project $PROJECT is not a directory"
 
 resolve_version
 require_stack_template ecr
@@ -51,6 +60,19 @@ helper source-images "$VERSION_DIR/ecr.json" >"$WORK/images"
 [[ -s $WORK/images ]] || die "templates/v$VERSION/ecr.json lists no source images (Metadata.EcsTemplates.SourceImages)"
 [[ -n $PLATFORM ]] || PLATFORM=$(helper platform "$VERSION_DIR")
 command -v docker >/dev/null 2>&1 || die "docker is not on PATH: install Docker to push images"
+# Check every build before pushing anything: its context and Dockerfile must be in the project.
+while IFS=$'\t' read -r repository kind _ copy; do
+  if [[ $kind == build ]]; then
+    mapfile -t build_args < <(helper build-args "$VERSION_DIR/ecr.json" "$repository" "$PROJECT")
+    [[ -d ${build_args[-1]} ]] ||
+      die "the build context ${build_args[-1]} of $repository does not exist: run $SCRIPT_NAME in the project directory or give --project"
+    [[ -f ${build_args[1]} ]] ||
+      die "the Dockerfile ${build_args[1]} of $repository does not exist: run $SCRIPT_NAME in the project directory or give --project"
+  fi
+  if [[ $kind == build || $copy == copy ]] && ! docker buildx version >/dev/null 2>&1; then
+    die "docker buildx is not available: install the buildx plugin to build $repository"
+  fi
+done <"$WORK/images"
 
 require_aws
 # The repositories' names carry the ecr stack's RepositoryNamePrefix (when it does not exist:
@@ -84,9 +106,16 @@ fi
 say "Logging docker in to $REGISTRY..."
 aws_ ecr get-login-password | docker login --username AWS --password-stdin "$REGISTRY"
 
-while IFS=$'\t' read -r repository source; do
+while IFS=$'\t' read -r repository kind source copy; do
   uri=$(awk -F'\t' -v name="$NAME_PREFIX$repository" '$1 == name {print $2}' "$WORK/uris")
-  if $LOCAL; then
+  if [[ $kind == build ]]; then
+    mapfile -t build_args < <(helper build-args "$VERSION_DIR/ecr.json" "$repository" "$PROJECT")
+    say "Building $repository ($PLATFORM) from ${build_args[-1]}..."
+    # --load: the built platform goes into the local image store, from which the push sends it.
+    docker buildx build --platform "$PLATFORM" "${build_args[@]:0:${#build_args[@]}-1}" \
+      --tag "$uri:$TAG" --load "${build_args[-1]}"
+    source=$uri:$TAG
+  elif $LOCAL; then
     architecture=$(docker image inspect --format '{{.Architecture}}' "$source" 2>/dev/null) ||
       die "local image $source not found: pull or build it, or drop --local"
     [[ $architecture == "${PLATFORM#linux/}" ]] ||
@@ -95,8 +124,16 @@ while IFS=$'\t' read -r repository source; do
     say "Pulling $source ($PLATFORM)..."
     docker pull --platform "$PLATFORM" "$source"
   fi
-  say "Pushing $source ($PLATFORM) as $uri:$TAG..."
-  docker tag "$source" "$uri:$TAG"
+  if [[ $copy == copy ]]; then
+    # The read-only project files of the compose file's bind mounts, in a derived image.
+    dockerfile=$WORK/derived-${repository//\//-}.Dockerfile
+    helper derived-dockerfile "$VERSION_DIR/ecr.json" "$repository" "$source" >"$dockerfile"
+    say "Building $repository ($PLATFORM): $source plus the project's files..."
+    docker buildx build --platform "$PLATFORM" --file "$dockerfile" --tag "$uri:$TAG" --load "$PROJECT"
+  elif [[ $kind != build ]]; then
+    docker tag "$source" "$uri:$TAG"
+  fi
+  say "Pushing $repository ($PLATFORM) as $uri:$TAG..."
   docker push "${PUSH_PLATFORM[@]}" "$uri:$TAG"
 done <"$WORK/images"
 

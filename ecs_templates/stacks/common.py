@@ -16,6 +16,7 @@ from ecs_templates.builders.secrets import add_generated_secret, secret_arn
 from ecs_templates.builders.task_definition import add_task_definition
 from ecs_templates.builders.template import add_condition, add_output, add_parameter
 from ecs_templates.config.model import LOG_RETENTION_DAYS, Config, Container
+from ecs_templates.errors import ConfigError
 from ecs_templates.naming import logical_id
 
 LOGS_GROUP = "Logs"
@@ -139,7 +140,12 @@ def public_ports(config: Config, network_mode: str) -> list[int]:
     """The ports the site opens to the internet: the `public` ports, at their host port under bridge."""
     ports = []
     for container in config.application.containers:
-        for port in container.ports:
+        for index, port in enumerate(container.ports):
+            if port.public and port.protocol != "tcp":
+                raise ConfigError(f"{container.path}.ports[{index}]",
+                                  f"{container.name}: public {port.protocol.upper()} {port.container_port}: "
+                                  "ecs-ec2 and ecs-fargate open public TCP ports only; build ecs-services "
+                                  "(`stacks:`), whose Network Load Balancer listens on UDP")
             if port.public:
                 ports.append(port.host_port if network_mode == "bridge" and port.host_port
                              else port.container_port)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from troposphere import Ref, Template
 
+from ecs_templates.builders.images import source_images
 from ecs_templates.builders.registry import add_name_prefix_parameter, add_repository, repository_uri
 from ecs_templates.builders.template import add_output, add_parameter, new_template, stack_metadata
 from ecs_templates.config.model import Config
@@ -25,6 +26,5 @@ def build(config: Config) -> Template:
                                     tag_mutability=Ref(mutability), name_prefix=name_prefix)
         add_output(template, logical_id(repository_name, "repository", "uri"), repository_uri(repository),
                    f"URI of the {repository_name} repository (docker tag/push target)", export=True)
-    stack_metadata(template)["SourceImages"] = {
-        container.repository: container.image for container in config.application.containers}
+    stack_metadata(template)["SourceImages"] = source_images(config.application.containers)
     return template

@@ -19,12 +19,25 @@ SUMMARY = "the application on ECS with EC2 container instances (bridge network, 
 NETWORK_MODE = "bridge"
 
 
+def network_mode(config: Config) -> str:
+    """bridge; host when a container asks for the host's network (compose `network_mode: host`).
+
+    The host mode is the whole task's: its containers use the instance's network interface,
+    reach each other on 127.0.0.1 and bind their container ports on the instance; EC2 only:
+    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#network_mode
+    """
+    host = any(container.linux is not None and container.linux.host_network
+               for container in config.application.containers)
+    return "host" if host else NETWORK_MODE
+
+
 def build(config: Config) -> Template:
     deployment = config.ec2
     _check_host_ports(config)
     template = new_template(NAME, SUMMARY)
     vpc, subnets = add_vpc_parameters(template)
-    ports = public_ports(config, NETWORK_MODE)
+    mode = network_mode(config)
+    ports = public_ports(config, mode)
     # No public port (a worker): no ingress rule, and so no AllowedCidr parameter to ask for.
     security_group = add_public_security_group(
         template, "InstanceSecurityGroup", vpc=vpc, ports=ports,
@@ -43,7 +56,7 @@ def build(config: Config) -> Template:
     associations = add_capacity_provider_associations(
         template, cluster=cluster, providers=[Ref(capacity_provider)], default_provider=Ref(capacity_provider))
     task = add_application_task(
-        template, config, family=deployment.task_family, network_mode=NETWORK_MODE,
+        template, config, family=deployment.task_family, network_mode=mode,
         family_name=add_ecs_name(template, "TaskFamily", kind="family", default=deployment.task_family), compatibility="EC2",
         cpu=deployment.task_cpu, memory=deployment.task_memory,
         architecture=deployment.capacity.architecture,

@@ -20,7 +20,7 @@ from ecs_templates.errors import ComposeError, ConfigError
 from ecs_templates.config.addresses import find_address
 from ecs_templates.config import images
 from ecs_templates.config.topology import Topology, topology
-from ecs_templates.importers.compose import plan
+from ecs_templates.importers.compose import options, plan
 from ecs_templates.importers.compose.reach import give_ports, hosts_of
 from ecs_templates.importers.compose.interpolation import InterpolationError, dotenv_variables, resolve
 from ecs_templates.importers.compose.keys import DATABASE_PORTS, TOP_LEVEL_KEYS, TOP_LEVEL_UNSUPPORTED
@@ -32,7 +32,8 @@ _SERVICE_HINTS = ("image", "build", "ports", "environment", "depends_on", "comma
 _NOT_NAME = re.compile(r"[^a-z0-9]+")
 _CONTAINER_ORDER = ("image", "essential", "ports", "environment", "secrets", "uses", "depends_on",
                     "health_check", "command", "entry_point", "working_directory", "user", "cpu",
-                    "memory", "memory_reservation", "labels", "mounts")
+                    "memory", "memory_reservation", "labels", "mounts", "build", "copies", "host_mounts",
+                    "linux")
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def import_compose(path: Path, *, environ: Mapping[str, str] | None = None,
         data["services"] = {"tasks": tasks}
         config, services = _checked(path, {**data, "stacks": list(plan.ALWAYS)})
     data["stacks"] = plan.stacks(config, services, report)
+    options.choose_ec2(data, config, report)
     config, services = _checked(path, data)
     plan.port_notes(drafts, services, report)
     _warn_task_size(config, report)

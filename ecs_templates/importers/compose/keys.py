@@ -23,7 +23,8 @@ SERVICE_MAPPED = frozenset((
     "image", "ports", "expose", "environment", "env_file", "command", "entrypoint", "depends_on",
     "healthcheck", "deploy", "secrets", "volumes", "links", "working_dir", "user", "labels",
     "cpus", "cpu_shares", "mem_limit", "mem_reservation",
-))
+)) | frozenset(("build", "cap_add", "cap_drop", "sysctls", "ulimits", "shm_size", "init", "privileged",
+                "tmpfs", "devices", "network_mode"))  # importers/compose/options.py
 
 SERVICE_NOTED = {
     "restart": "ECS does not restart single containers: the service replaces the task when an "
@@ -36,10 +37,6 @@ SERVICE_NOTED = {
 }
 
 _WHY = {
-    "build": "ECS runs images from a registry and does not build them; build and push the image "
-             "(the ecr stack makes the repository) and name it in image:",
-    "privileged": "privileged containers are refused under Fargate and give up isolation",
-    "network_mode": "the stack chooses the network mode (bridge on EC2, awsvpc on Fargate)",
     "networks": "all containers of one ECS task share one network",
     "extends": "resolve extends (docker compose config) before importing",
     "profiles": "every service of the file is imported; remove the ones the task should not run",
@@ -51,21 +48,17 @@ _WHY = {
     "scale": "all services run in one ECS task; set the task count in the stack config "
              "(ec2.desired_count)",
     "configs": "ECS does not mount config files; bake them into the image",
-    "cap_add": "Linux capabilities are not portable to Fargate",
-    "devices": "host devices are not available to ECS tasks portably",
-    "tmpfs": "tmpfs mounts are not available under Fargate",
-    "init": "use an image whose entrypoint reaps processes (e.g. with tini)",
 }
 SERVICE_UNSUPPORTED_KEYS = frozenset((
-    "annotations", "attach", "blkio_config", "build", "cap_add", "cap_drop", "cgroup", "cgroup_parent",
+    "annotations", "attach", "blkio_config", "cgroup", "cgroup_parent",
     "configs", "cpu_count", "cpu_percent", "cpu_period", "cpu_quota", "cpu_rt_period", "cpu_rt_runtime",
-    "cpuset", "credential_spec", "develop", "device_cgroup_rules", "devices", "dns", "dns_opt",
+    "cpuset", "credential_spec", "develop", "device_cgroup_rules", "dns", "dns_opt",
     "dns_search", "domainname", "driver_opts", "extends", "external_links", "extra_hosts", "gpus",
-    "group_add", "hostname", "init", "ipc", "isolation", "label_file", "mac_address", "memswap_limit",
-    "mem_swappiness", "models", "network_mode", "networks", "oom_kill_disable", "oom_score_adj", "pid",
-    "pids_limit", "post_start", "pre_stop", "privileged", "profiles", "provider", "read_only",
-    "runtime", "scale", "security_opt", "shm_size", "stdin_open", "stop_grace_period", "stop_signal",
-    "storage_opt", "sysctls", "tmpfs", "tty", "ulimits", "use_api_socket", "userns_mode", "uts",
+    "group_add", "hostname", "ipc", "isolation", "label_file", "mac_address", "memswap_limit",
+    "mem_swappiness", "models", "networks", "oom_kill_disable", "oom_score_adj", "pid",
+    "pids_limit", "post_start", "pre_stop", "profiles", "provider", "read_only",
+    "runtime", "scale", "security_opt", "stdin_open", "stop_grace_period", "stop_signal",
+    "storage_opt", "tty", "use_api_socket", "userns_mode", "uts",
     "volume_driver", "volumes_from", "net", "dockerfile",
 ))
 

@@ -12,7 +12,7 @@ from typing import Any, Callable, Mapping
 
 from ecs_templates.config.fields import type_name
 from ecs_templates.config.model import APP_PROTOCOLS, ENV_NAME_PATTERN
-from ecs_templates.importers.compose import values
+from ecs_templates.importers.compose import options, values
 from ecs_templates.importers.compose.environment import Plain, classify
 from ecs_templates.importers.compose.interpolation import (
     InterpolationError,
@@ -129,6 +129,8 @@ class ServiceReader:
                                                       f"ports:, ...), got {type_name(self.raw)}")
         self._check_keys()
         self._image()
+        if self.raw.get("build") is not None:
+            options.read_build(self)
         self._process()
         if "healthcheck" in self.raw:
             self._health_check(self.mapping("healthcheck", self.resolved("healthcheck")))
@@ -138,6 +140,7 @@ class ServiceReader:
         self._resources()
         self._labels()
         self._volumes()
+        options.read_linux(self)
         return self.draft
 
     def _check_keys(self) -> None:
@@ -150,8 +153,6 @@ class ServiceReader:
             if key in SERVICE_NOTED:
                 self.warn(key, SERVICE_NOTED[key])
             elif key in SERVICE_UNSUPPORTED_KEYS:
-                if key == "build" and "image" not in self.raw:
-                    continue  # reported as the missing image
                 self.report.unsupported(self.service, key, why_unsupported(key))
             else:
                 close = difflib.get_close_matches(key, sorted(known), n=1)
@@ -160,9 +161,8 @@ class ServiceReader:
 
     def _image(self) -> None:
         if "image" not in self.raw:
-            if "build" in self.raw:
-                raise self.error("image", "missing: ECS runs images from a registry and does not build "
-                                          "them (build:); build and push the image, then name it in image:")
+            if self.raw.get("build") is not None:
+                return  # push-images builds it; the repository's name is its local tag
             raise self.error("image", "missing: every service needs an image (e.g. image: nginx:1.27)")
         image = self.resolved("image")
         if not isinstance(image, str) or not image.strip():
@@ -282,7 +282,7 @@ class ServiceReader:
             self.warn(key, f"{shown!r}: database ports are never public on ECS; {port.target} stays "
                            "private to the task, where the other containers reach it")
         elif port.protocol != "tcp":
-            self.report.unsupported(self.service, key, f"{shown!r}: the stacks open public TCP ports only")
+            entry["public"] = True  # the services stacks' Network Load Balancer (importers/compose/options.py)
         else:
             if port.published is None:
                 self.warn(key, f"{shown!r}: Compose publishes it on a random host port; ECS publishes "
@@ -581,9 +581,9 @@ class ServiceReader:
         if not target.startswith("/"):
             raise self.error(key, f"the mount path {target!r} must be absolute")
         if kind == "bind":
-            self.report.unsupported(self.service, key, f"{source}:{target}: a host bind mount has no ECS "
-                                                       "meaning (the host's files are not on ECS); copy the "
-                                                       "files into the image, or use a named volume")
+            host_mount = options.bind_mount(self, key, source, target, read_only)
+            if host_mount is not None:
+                self.draft.data.setdefault("host_mounts", []).append(host_mount)
             return None
         if kind != "volume":
             self.report.unsupported(self.service, key, f"a {kind} mount has no ECS meaning here")

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, NoReturn, Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # also when loaded by path, as the tests do
+import image_sources  # noqa: E402  (scripts/lib/, beside this file)
 import template_values  # noqa: E402  (scripts/lib/, beside this file)
 
 STATEFUL_TYPES = frozenset({
@@ -371,6 +372,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("versions").add_argument("root")
     commands.add_parser("stacks").add_argument("directory")
     commands.add_parser("source-images").add_argument("template")
+    build_args = commands.add_parser("build-args")
+    build_args.add_argument("template")
+    build_args.add_argument("repository")
+    build_args.add_argument("project")
+    derived = commands.add_parser("derived-dockerfile")
+    derived.add_argument("template")
+    derived.add_argument("repository")
+    derived.add_argument("base")
     commands.add_parser("platform").add_argument("directory")
     commands.add_parser("public-port").add_argument("template")
     network = commands.add_parser("network-params")
@@ -477,9 +486,13 @@ def run(args: argparse.Namespace) -> int:
     elif args.command == "stacks":
         print("\n".join(stacks_in(Path(args.directory))))
     elif args.command == "source-images":
-        metadata = load_json(args.template).get("Metadata", {}).get("EcsTemplates", {})
-        for repository, image in sorted(metadata.get("SourceImages", {}).items()):
-            print(f"{repository}\t{image}")
+        for row in image_sources.rows(load_json(args.template)):
+            print("\t".join(row))
+    elif args.command == "build-args":
+        print("\n".join(image_sources.build_arguments(load_json(args.template), args.repository,
+                                                      Path(args.project))))
+    elif args.command == "derived-dockerfile":
+        print(image_sources.derived_dockerfile(load_json(args.template), args.repository, args.base), end="")
     elif args.command == "platform":
         print(platform_of(Path(args.directory)))
     elif args.command == "public-port":

@@ -30,6 +30,7 @@ from ecs_templates.builders.network import (
 from ecs_templates.builders.secrets import add_generated_secret
 from ecs_templates.builders.template import add_output, new_template
 from ecs_templates.config import database_user
+from ecs_templates.config.container_options import fargate_refusals
 from ecs_templates.config.model import Config, GeneratedSecret
 from ecs_templates.config.rds_replacement import replacements
 from ecs_templates.config.topology import topology
@@ -112,11 +113,16 @@ def build(config: Config, stack: str = NAME) -> Template:
     return template
 
 
+def _needs_ec2(service: Any) -> bool:
+    return any(fargate_refusals(container.linux, container.host_mounts) for container in service.containers)
+
+
 def _capacity(template: Template, config: Config, running: list, *, cluster: Any, vpc: Any,
               subnets: list[Any]) -> tuple[dict[str, Placement], Any]:
-    """Fargate for every service; with launch_type ec2, instances for those that hold no data."""
+    """Fargate for every service; with launch_type ec2, instances for those that hold no data, and for
+    those whose containers need EC2 (host paths, Linux parameters Fargate refuses), data or not."""
     settings = config.services
-    on_instances = [s for s in running if not s.holds_data] if settings.launch_type == "ec2" else []
+    on_instances = [s for s in running if not s.holds_data or _needs_ec2(s)] if settings.launch_type == "ec2" else []
     providers: list[Any] = [FARGATE]
     assign_public_ip = (add_assign_public_ip_parameter(template)
                         if len(on_instances) < len(running) else "DISABLED")

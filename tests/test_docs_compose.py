@@ -23,7 +23,8 @@ def test_every_key_of_the_importer_appears_once_in_its_group():
                            (keys.SERVICE_UNSUPPORTED_KEYS, unsupported)):
         for key in group:
             assert section.count(f"\n| `{key}` |") == 1, key
-    assert f"| `build` | {keys.why_unsupported('build')} |" in unsupported
+    assert "| `build` | `build` (context, dockerfile, args, target) |" in mapped
+    assert f"| `ipc` | {keys.why_unsupported('ipc')} |" in unsupported
     assert "| `service_healthy` | `HEALTHY` |" in text
 
 

@@ -24,7 +24,20 @@ from ecs_templates.importers.compose.keys import (
 
 # Compose service key -> (what it becomes in the application config, notes).
 MAPPED: dict[str, tuple[str, str]] = {
-    "image": ("`image`", "required: a service with `build:` and no `image` is refused"),
+    "image": ("`image`", "required unless the service has `build:` (then the image is its ECR repository)"),
+    "build": ("`build` (context, dockerfile, args, target)", "push-images builds it for the stacks' architecture "
+              "(`docker buildx build --platform`) and pushes that platform to the service's ECR repository; a "
+              "missing context or Dockerfile is an error"),
+    "cap_add": ("`linux.cap_add`", "Fargate takes SYS_PTRACE only; any other refused, naming the EC2 launch type"),
+    "cap_drop": ("`linux.cap_drop`", "every launch type"),
+    "devices": ("`linux.devices`", "EC2 only (ecs-ec2, or services.launch_type: ec2)"),
+    "init": ("`linux.init`", "every launch type (initProcessEnabled)"),
+    "network_mode": ("`host`: ecs-ec2 in host mode", "the services stacks refuse it, naming ecs-ec2"),
+    "privileged": ("`linux.privileged`", "EC2 only"),
+    "shm_size": ("`linux.shm_size`", "EC2 only"),
+    "sysctls": ("`linux.sysctls`", "Fargate takes the net.* ones only"),
+    "tmpfs": ("`linux.tmpfs`", "EC2 only"),
+    "ulimits": ("`linux.ulimits`", "every launch type (Fargate within its bounds)"),
     "ports": ("`ports` with `public: true`; long syntax `app_protocol` kept",
               "a differing host port (`8080:80`) is a local choice: warning, the container port is "
               "published; `127.0.0.1:` bindings and database ports stay private (warning); ranges and "

@@ -239,6 +239,8 @@ def install() -> None:
     """Apply the corrections and register the models in this process (once is enough)."""
     import emulator_corrections
     import emulator_ecs
+    import emulator_elbv2
+    import emulator_network
     import emulator_parsing
     import emulator_storage
     import emulator_scaling  # noqa: F401  (its models register by being defined)
@@ -248,6 +250,8 @@ def install() -> None:
     emulator_parsing.install()
     emulator_ecs.install()
     emulator_storage.install()
+    emulator_elbv2.install()
+    emulator_network.install()
     emulator_corrections.install()
     parsing.get_model_list = functools.lru_cache(model_list)
     parsing.get_model_map.cache_clear()

@@ -206,6 +206,9 @@ def test_shapes_on_an_existing_file_system_and_a_snapshot(deployer: Deployer, tm
     rds.create_db_instance(DBInstanceIdentifier="old", Engine="mysql", DBInstanceClass="db.t4g.micro",
                            AllocatedStorage=20, DBName="olddata", MasterUsername="root", MasterUserPassword="x" * 16)
     rds.create_db_snapshot(DBInstanceIdentifier="old", DBSnapshotIdentifier="old-snapshot")
+    unknown = deployer.run("deploy.sh", STACK, "--param", "ExistingFileSystemId=fs-0123456789abcdef0", env=env)
+    assert unknown.returncode == 1 and "FileSystemNotFound" in unknown.stderr, unknown.stdout + unknown.stderr
+    assert deployer.live_stacks() == []
     params = (f"ExistingFileSystemId={existing}", "DatabaseSnapshotIdentifier=old-snapshot")
     before = lifecycle(deployer, env, *params)
     assert "FileSystem" not in before

@@ -8,6 +8,10 @@ property), DeletionProtection, EnableIAMDatabaseAuthentication, MaxAllocatedStor
 EnableCloudwatchLogsExports and DBSnapshotIdentifier. The corrected model creates the instance
 with moto's own code, restores it from the snapshot when one is named, and sets the rest.
 
+moto's EFS access point was created on any file system id; EFS answers FileSystemNotFound
+(https://docs.aws.amazon.com/efs/latest/ug/API_CreateAccessPoint.html), and so does the
+corrected model: an `ExistingFileSystemId` that names no file system fails the deploy.
+
 moto's EFS access point and RDS subnet group have no physical id: a Ref gave the model
 object (and the stack listed no physical id). (The
 GetAtt attributes moto's EFS models lack are in tests/emulator_models.py.)
@@ -18,6 +22,7 @@ from typing import Any
 
 from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.efs import models as efs_models
+from moto.efs.exceptions import FileSystemNotFound
 from moto.rds import models as rds_models
 
 _moto_create = rds_models.DBInstance.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
@@ -63,6 +68,17 @@ def create_database(cls: type, resource_name: str, cloudformation_json: Any, acc
     return database
 
 
+_moto_create_access_point = efs_models.AccessPoint.create_from_cloudformation_json.__func__  # type: ignore
+
+
+def create_access_point(cls: type, resource_name: str, cloudformation_json: Any, account_id: str,
+                        region_name: str, **kwargs: Any) -> efs_models.AccessPoint:
+    file_system = cloudformation_json["Properties"]["FileSystemId"]
+    if file_system not in efs_models.efs_backends[account_id][region_name].file_systems_by_id:
+        raise FileSystemNotFound(file_system)
+    return _moto_create_access_point(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+
+
 def get_attribute(self: rds_models.DBInstance, attribute_name: str) -> Any:
     if attribute_name == "MasterUserSecret.SecretArn":
         if not getattr(self, "manage_master_user_password", False):
@@ -76,6 +92,7 @@ def has_attribute(cls: type, attr: str) -> bool:
 
 
 def install() -> None:
+    efs_models.AccessPoint.create_from_cloudformation_json = classmethod(create_access_point)  # type: ignore
     efs_models.AccessPoint.physical_resource_id = property(lambda self: self.access_point_id)  # type: ignore
     rds_models.DBSubnetGroup.physical_resource_id = property(lambda self: self.name)  # type: ignore
     rds_models.DBInstance.create_from_cloudformation_json = classmethod(create_database)  # type: ignore[assignment]

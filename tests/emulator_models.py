@@ -30,8 +30,8 @@ What stays unmodelled (moto keeps it as data, or not at all; nothing runs):
   scaling policy's target, a namespace's VPC, a load balancer's Name / Scheme / Type, or an
   ingress rule's properties);
 - a log group update keeps the group and its old retention;
-- what moto's CloudFormation itself leaves out (outputs after a change-set deploy, resource
-  changes in an update's change set, failed states, parameter validation) is listed in the
+- what moto's CloudFormation itself leaves out (resource changes in an update's change set,
+  failed states, parameter validation) is listed in the
   README ("Against a local emulator, and what it does not model").
 """
 from __future__ import annotations

@@ -5,8 +5,10 @@ and `GetAtt MasterUserSecret.SecretArn`,
 https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values),
 VPCSecurityGroups (it reads only VpcSecurityGroupIds, which is not a CloudFormation
 property), DeletionProtection, EnableIAMDatabaseAuthentication, MaxAllocatedStorage,
-EnableCloudwatchLogsExports and DBSnapshotIdentifier. The corrected model creates the instance
-with moto's own code, restores it from the snapshot when one is named, and sets the rest.
+EnableCloudwatchLogsExports and DBSnapshotIdentifier, and gives encrypted storage without a
+KmsKeyId no key (AWS takes the account's aws/rds key), so its snapshots were not encrypted.
+The corrected model creates the instance with moto's own code, restores it from the snapshot
+when one is named, and sets the rest.
 
 moto's EFS access point was created on any file system id; EFS answers FileSystemNotFound
 (https://docs.aws.amazon.com/efs/latest/ug/API_CreateAccessPoint.html), and so does the
@@ -55,6 +57,11 @@ def create_database(cls: type, resource_name: str, cloudformation_json: Any, acc
         if isinstance(subnet_group, str):  # moto's model expects the group object a Ref used to give
             properties["DBSubnetGroupName"] = backend.describe_db_subnet_groups(subnet_group)[0]
         database = _moto_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    if database.storage_encrypted and not database.kms_key_id:
+        # "If you don't specify a value for the KmsKeyId parameter, then Amazon RDS uses your default
+        # KMS key" (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html);
+        # moto took none, and its snapshots of the instance then said they were not encrypted.
+        database.kms_key_id = f"arn:aws:kms:{region_name}:{account_id}:alias/aws/rds"
     database.deletion_protection = str(properties.get("DeletionProtection", False)).lower() == "true"
     database.enable_iam_database_authentication = bool(properties.get("EnableIAMDatabaseAuthentication"))
     database.enabled_cloudwatch_logs_exports = properties.get("EnableCloudwatchLogsExports", [])

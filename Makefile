@@ -35,7 +35,7 @@ DEPLOY_FLAGS = $(AWS_FLAGS) $(foreach p,$(PARAMS),--param $(p)) $(if $(PARAMS_FI
 SCRIPT_ENV = PATH="$$PATH:$(abspath $(BIN))"
 
 .DEFAULT_GOAL := help
-.PHONY: help templates lint security test test-fast bench bench-peer clean deploy-ecr push-images deploy-ec2 deploy-fargate url destroy
+.PHONY: help templates lint security test test-fast bench bench-peer clean deploy-ecr push-images deploy-ec2 deploy-fargate deploy-services deploy-services-rds url destroy
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -95,7 +95,13 @@ deploy-ec2: ## deploy the ecs-ec2 stack (default VPC unless PARAMS name one)
 deploy-fargate: ## deploy the ecs-fargate stack (default VPC unless PARAMS name one)
 	$(SCRIPT_ENV) scripts/deploy.sh ecs-fargate $(DEPLOY_FLAGS)
 
-url: ## print where WordPress answers (STACK=ecs-ec2 by default)
+deploy-services: ## deploy the ecs-services stack: one ECS service per application service (default VPC unless PARAMS name one)
+	$(SCRIPT_ENV) scripts/deploy.sh ecs-services $(DEPLOY_FLAGS)
+
+deploy-services-rds: ## deploy the ecs-services-rds stack: the services stack with its database on Amazon RDS
+	$(SCRIPT_ENV) scripts/deploy.sh ecs-services-rds $(DEPLOY_FLAGS)
+
+url: ## print where the application answers, one URL per public service (STACK=ecs-ec2 by default)
 	$(SCRIPT_ENV) scripts/url.sh $(or $(STACK),ecs-ec2) $(AWS_FLAGS)
 
 destroy: ## delete STACK (default: every deployed stack, ecr last) after draining it

@@ -8,7 +8,8 @@ definition's containers and a desired count, and no deletion; AWS::ECS::Capacity
   namespace (`ServiceConnectDefaults.Namespace`, a name or ARN; an unknown name creates an
   HTTP namespace, https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ClusterServiceConnectDefaultsRequest.html),
   and refuses deletion while it has active services (ClusterContainsServicesException);
-- a task definition keeps its network mode, compatibilities, cpu, memory, roles and runtime
+- a task definition keeps its volumes under the API's names (EFS: `efsVolumeConfiguration.fileSystemId`,
+  `authorizationConfig.iam`), its network mode, compatibilities, cpu, memory, roles and runtime
   platform, and an update registers a revision with the same (camelCase) containers;
 - a service keeps its network configuration (subnets and security groups checked), load
   balancers, Cloud Map registries (checked to exist), capacity provider strategy and
@@ -33,8 +34,14 @@ from moto.servicediscovery.models import servicediscovery_backends
 ECS = ecs_models.ecs_backends
 
 
+# CloudFormation names that camel-casing does not turn into the API's (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_EFSVolumeConfiguration.html)
+API_NAMES = {"eFSVolumeConfiguration": "efsVolumeConfiguration", "filesystemId": "fileSystemId", "iAM": "iam",
+             "fSxWindowsFileServerVolumeConfiguration": "fsxWindowsFileServerVolumeConfiguration"}
+
+
 def camel(value: Any) -> Any:
-    return remap_nested_keys(value, pascal_to_camelcase) if value is not None else None
+    return remap_nested_keys(value, lambda key: API_NAMES.get(pascal_to_camelcase(key), pascal_to_camelcase(key))) \
+        if value is not None else None
 
 
 def namespace_of(account_id: str, region_name: str, name_or_arn: str, create: bool) -> Any:

@@ -12,6 +12,9 @@ behaviour, and stays within what the scripts use:
   creates, updates and deletes nothing else, and adds no Outputs), the resource exists and
   belongs to no other stack. The change set lists one "Import" change per resource; executing
   it puts the existing resource into the stack, which ends IMPORT_COMPLETE.
+* A stack created or updated through a change set reports the outputs of its new template
+  and publishes their exports (moto kept those of the template the stack had before: none
+  after a CREATE change set), as DescribeStacks and ListExports do: https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html
 * DeletionPolicy RetainExceptOnCreate keeps the resource when the stack is deleted (moto only
   knows Retain). https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html
 
@@ -131,11 +134,26 @@ def _create_change_set(self: CloudFormationBackend, stack_name: str, change_set_
 _original_execute = CloudFormationBackend.execute_change_set
 
 
+def _publish_outputs(backend: CloudFormationBackend, stack: Any) -> None:
+    """The stack reports the outputs of the template it now runs, and its exports are the
+    region's (moto kept the outputs and exports of the stack's earlier template)."""
+    for name in [name for name, export in backend.exports.items() if export.exporting_stack_id == stack.stack_id]:
+        backend.exports.pop(name)
+    stack._parse_template()
+    stack.output_map = stack._create_output_map()
+    backend._validate_export_uniqueness(stack)
+    for export in stack.exports:
+        backend.exports[export.name] = export
+
+
 def _execute_change_set(self: CloudFormationBackend, change_set_name: str, stack_name: str | None = None) -> None:
     change_set = self.change_sets.get(change_set_name) or next(
         (candidate for candidate in self.change_sets.values() if candidate.change_set_name == change_set_name), None)
     if change_set is None or change_set.change_set_type != "IMPORT":
-        return _original_execute(self, change_set_name, stack_name)
+        _original_execute(self, change_set_name, stack_name)
+        if change_set is not None:
+            _publish_outputs(self, self.stacks[change_set.stack_id])
+        return None
     if change_set.execution_status != "AVAILABLE":
         raise ValidationError(change_set_name, message=f"ChangeSet [{change_set_name}] cannot be executed "
                                                        f"in its current status of [{change_set.status}]")

@@ -1,12 +1,10 @@
 """CloudFormation models that moto lacks, registered over moto's own service backends.
 
-`install()` runs when the emulator starts (tests/emulator.py). It applies the parsing
-corrections of tests/emulator_parsing.py (AWS::NoValue list items, updates that reach
-dependent resources, resources moto cannot update, RDS final snapshots), the ECS models of
-tests/emulator_ecs.py (clusters, task definitions, services with Service Connect, capacity
-providers), Application Auto Scaling (tests/emulator_scaling.py) and RDS / EFS
-(tests/emulator_storage.py), and registers here, each creating, updating and deleting through
-the moto backend of its service so that the results are visible through the service APIs:
+`install()` runs when the emulator starts (tests/emulator.py). It applies the corrections of
+tests/emulator_parsing.py (template processing), emulator_ecs.py (ECS, Service Connect),
+emulator_scaling.py, emulator_storage.py (RDS, EFS), emulator_elbv2.py (ALB / NLB) and
+emulator_network.py (ingress rules), and registers here, each creating, updating and deleting
+through the moto backend of its service so that the results are visible through its API:
 
 - AWS::SecretsManager::Secret (GenerateSecretString or SecretString; Ref is the ARN);
 - AWS::ServiceDiscovery::PrivateDnsNamespace, ::HttpNamespace, ::Service (Ref is the Id;
@@ -26,11 +24,14 @@ What stays unmodelled (moto keeps it as data, or not at all; nothing runs):
   final snapshot of DeletionPolicy Snapshot is named `<instance>-final-snapshot`
   (CloudFormation's name differs);
 - EFS mount targets and access points are moto's own (no NFS behind them);
+- no load balancer carries traffic or checks health; an NLB's security groups and every
+  ingress rule are stored, never enforced; a target group keeps its first health check;
 - replacement rules: a changed property updates in place unless it changes a name (or a
-  scaling policy's target, or a namespace's VPC);
+  scaling policy's target, a namespace's VPC, a load balancer's Name / Scheme / Type, or an
+  ingress rule's properties);
 - a log group update keeps the group and its old retention;
-- what moto's CloudFormation itself leaves out (outputs after a change-set deploy, resource
-  changes in an update's change set, failed states, parameter validation) is listed in the
+- what moto's CloudFormation itself leaves out (resource changes in an update's change set,
+  failed states, parameter validation) is listed in
   docs/deploying.md ("Against a local emulator, and what it does not model").
 """
 from __future__ import annotations
@@ -239,6 +240,8 @@ def install() -> None:
     """Apply the corrections and register the models in this process (once is enough)."""
     import emulator_corrections
     import emulator_ecs
+    import emulator_elbv2
+    import emulator_network
     import emulator_parsing
     import emulator_storage
     import emulator_scaling  # noqa: F401  (its models register by being defined)
@@ -248,6 +251,8 @@ def install() -> None:
     emulator_parsing.install()
     emulator_ecs.install()
     emulator_storage.install()
+    emulator_elbv2.install()
+    emulator_network.install()
     emulator_corrections.install()
     parsing.get_model_list = functools.lru_cache(model_list)
     parsing.get_model_map.cache_clear()

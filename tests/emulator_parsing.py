@@ -13,6 +13,9 @@ correction makes moto do what CloudFormation documents, for what our templates u
   `${X}` / `${X.Attr}` in `Fn::Sub`): a service whose task definition gets a new revision
   is updated to that revision, as CloudFormation does. moto updated only the resources whose
   own text or parameters changed.
+- A parameter named only inside `Fn::Sub` (`${ImageTag}`) counts as a reference: changing
+  it updates the resource. moto looked for `Ref` alone, so the change set of such an
+  update changed nothing.
 - A resource of a type moto models but cannot update keeps its old state in the stack
   (moto put None in its place, and the resource vanished from the stack's resources).
 - Deleting a stack takes a final snapshot of an `AWS::RDS::DBInstance` whose
@@ -108,8 +111,14 @@ def delete_resource(self: parsing.ResourceMap, parsed_resource: Any, resource_js
     _moto_delete_resource(self, parsed_resource, resource_json)
 
 
+def references_from_template(template: Any) -> list[str]:
+    """moto's list of the names a resource refers to, `Fn::Sub` names included."""
+    return sorted(references(template))
+
+
 def install() -> None:
     parsing.clean_json = clean_json
+    parsing.get_references_from_template = references_from_template
     parsing.ResourceMap.build_resource_diff = build_resource_diff  # type: ignore[method-assign]
     parsing.parse_and_update_resource = parse_and_update_resource
     parsing.ResourceMap._delete_resource = delete_resource  # type: ignore[attr-defined]

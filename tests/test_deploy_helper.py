@@ -124,3 +124,41 @@ def test_a_parameters_file_may_serve_several_stacks(tmp_path: Path, capsys: pyte
         helper.main(["parameters", "--stack", "s", str(template), str(output), "KeyName=vockey"])
     assert exit_info.value.code == 2
     assert "unknown parameter KeyName for stack s; its parameters are: Tag" in capsys.readouterr().err
+
+
+def _committed(stack: str) -> dict[str, Any]:
+    newest = newest_version_directory(ROOT / "templates")
+    assert newest is not None
+    return json.loads((newest / f"{stack}.json").read_text())
+
+
+def test_restore_plan_brings_back_the_file_system_and_the_snapshot_with_the_stack_parameters() -> None:
+    template = _committed("ecs-services-rds")
+    resources = [{"LogicalResourceId": "FileSystem", "PhysicalResourceId": "fs-0abc"},
+                 {"LogicalResourceId": "MariadbDatabase", "PhysicalResourceId": "db-1"},
+                 {"LogicalResourceId": "Cluster", "PhysicalResourceId": "cluster"}]
+    stack = {"Parameters": [{"ParameterKey": key, "ParameterValue": value} for key, value in {
+        "VpcId": "vpc-1", "SubnetIds": "['subnet-1', 'subnet-2']", "ImageTag": "v2",
+        "LogRetentionDays": "30", "ExistingFileSystemId": "", "MariadbSnapshotIdentifier": "old"}.items()]}
+    rows = helper.kept_data.restore_plan(template, resources, stack)
+    assert rows == [("param", "ExistingFileSystemId", "fs-0abc"), ("param", "ImageTag", "v2"),
+                    ("snapshot", "MariadbSnapshotIdentifier", "db-1"),
+                    ("param", "SubnetIds", "subnet-1,subnet-2"), ("param", "VpcId", "vpc-1")]
+
+
+def test_restore_plan_keeps_an_existing_file_system_and_is_empty_when_nothing_was_kept() -> None:
+    template = _committed("ecs-services")
+    stack = {"Parameters": [{"ParameterKey": "ExistingFileSystemId", "ParameterValue": "fs-9"},
+                            {"ParameterKey": "VpcId", "ParameterValue": "vpc-1"}]}
+    assert helper.kept_data.restore_plan(template, [], stack) == [
+        ("param", "ExistingFileSystemId", "fs-9"), ("param", "VpcId", "vpc-1")]
+    assert helper.kept_data.restore_plan(template, [], {"Parameters": []}) == []
+    assert helper.kept_data.restore_plan(_committed("ecs-fargate"), [], stack) == []
+
+
+def test_service_urls_are_named_after_the_service() -> None:
+    stack = {"Outputs": [
+        {"OutputKey": "WordpressUrl", "OutputValue": "http://lb", "Description": "wordpress from the internet (http 80)"},
+        {"OutputKey": "Admin8080Url", "OutputValue": "http://lb:8080"},
+        {"OutputKey": "LoadBalancerDnsName", "OutputValue": "lb"}]}
+    assert helper.kept_data.service_urls(stack) == [("Admin8080", "http://lb:8080"), ("wordpress", "http://lb")]

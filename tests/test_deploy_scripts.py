@@ -196,12 +196,23 @@ CHECKS = {
 INLINE_LIMIT = 51_200
 
 
-def with_parameter_defaults(template: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
-    """Top-level properties that are a parameter (names: cluster, service, family) as deployed: its default."""
+def with_parameter_defaults(template: dict[str, Any], properties: dict[str, Any],
+                            stack_name: str = "") -> dict[str, Any]:
+    """Top-level properties that are a parameter or a `Fn::Sub` of parameters and the stack's name
+    (names: cluster, service, family) as deployed: with the parameters' defaults."""
     parameters = template.get("Parameters", {})
-    return {key: parameters[value["Ref"]]["Default"]
-            if isinstance(value, dict) and set(value) == {"Ref"} and "Default" in parameters.get(value["Ref"], {})
-            else value for key, value in properties.items()}
+    known = {name: str(spec["Default"]) for name, spec in parameters.items() if "Default" in spec}
+    known["AWS::StackName"] = stack_name
+
+    def value_of(value: Any) -> Any:
+        if isinstance(value, dict) and set(value) == {"Ref"} and value["Ref"] in known:
+            return known[value["Ref"]]
+        if isinstance(value, dict) and set(value) == {"Fn::Sub"} and isinstance(value["Fn::Sub"], str):
+            names = re.findall(r"\$\{([^}]+)\}", value["Fn::Sub"])
+            if all(name in known for name in names):
+                return re.sub(r"\$\{([^}]+)\}", lambda match: known[match.group(1)], value["Fn::Sub"])
+        return value
+    return {key: value_of(value) for key, value in properties.items()}
 
 
 def check_deployed(deployer: Deployer, stack_name: str, template: dict[str, Any]) -> None:
@@ -212,7 +223,8 @@ def check_deployed(deployer: Deployer, stack_name: str, template: dict[str, Any]
         check = CHECKS.get(spec["Type"])
         if check is not None and "Condition" not in spec:
             assert logical in resources, f"{logical} missing from {stack_name}"
-            check(deployer, resources[logical]["PhysicalResourceId"], with_parameter_defaults(template, spec["Properties"]))
+            check(deployer, resources[logical]["PhysicalResourceId"],
+                  with_parameter_defaults(template, spec["Properties"], stack_name))
             checked += 1
     assert checked > 0
 
@@ -326,7 +338,17 @@ def test_deploy_redeploy_update_url_delete(deployer: Deployer, stack: str) -> No
     check_current_revisions(deployer, name, template, value if key == "ImageTag" else None)
 
     types = {spec["Type"] for spec in template["Resources"].values()}
-    if "AWS::ElasticLoadBalancingV2::LoadBalancer" in types:
+    url_outputs = sorted(key for key in template.get("Outputs", {}) if key.endswith("Url"))
+    if url_outputs:  # a services stack: one line per public service, its name and URL
+        balancer = deployer.resources(name)["LoadBalancer"]["PhysicalResourceId"]
+        dns = deployer.client("elbv2").describe_load_balancers(LoadBalancerArns=[balancer])["LoadBalancers"][0]["DNSName"]
+        services = [template["Resources"][key[:-3] + "Service"]["Properties"]["ServiceName"] for key in url_outputs]
+        expected = "".join(f"{service}\thttp://{dns}\n" for service in services)
+        assert deployer.ok("url.sh", stack).stdout == expected
+        made = subprocess.run(["make", "--no-print-directory", "url", f"STACK={stack}"], cwd=ROOT, env=deployer.env(),
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600)
+        assert (made.returncode, made.stdout.splitlines()[-len(services):]) == (0, expected.splitlines())
+    elif "AWS::ElasticLoadBalancingV2::LoadBalancer" in types:
         balancer = next(resource["PhysicalResourceId"] for resource in deployer.resources(name).values()
                         if resource["ResourceType"] == "AWS::ElasticLoadBalancingV2::LoadBalancer")
         dns = deployer.client("elbv2").describe_load_balancers(LoadBalancerArns=[balancer])["LoadBalancers"][0]["DNSName"]
@@ -349,7 +371,7 @@ def test_deploy_redeploy_update_url_delete(deployer: Deployer, stack: str) -> No
     assert deployer.stack(name) is None
     check_deleted(deployer, template, before)
     for logical, spec in retained.items():
-        CHECKS[spec["Type"]](deployer, physical[logical], with_parameter_defaults(template, spec["Properties"]))
+        CHECKS[spec["Type"]](deployer, physical[logical], with_parameter_defaults(template, spec["Properties"], name))
         assert physical[logical] in deleted.stdout.split("DeletionPolicy", 1)[1]
     for logical, group in groups.items():
         assert deployer.client("autoscaling").describe_auto_scaling_groups(

@@ -16,6 +16,12 @@ their scale-in protection removed. It streams the stack events, then lists the r
 the deletion kept (DeletionPolicy Retain or Snapshot): repositories, file systems,
 snapshots, secrets, log groups. A stack that does not exist is skipped.
 
+When the deletion kept data that the template can start from (a retained EFS file system:
+ExistingFileSystemId; an RDS database's final snapshot: <Service>SnapshotIdentifier), it
+ends with the deploy command that creates the stack again on that data, with the other
+parameters the stack had (the VPC and subnets always, since the file system's mount
+targets must stay in its VPC; the others when not the template's default).
+
 Asks for confirmation on a terminal; without a terminal, --yes is required.
 
 Options:
@@ -42,6 +48,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
+VERSION_GIVEN=$VERSION
 resolve_version
 if $ALL; then
   ((${#STACKS[@]} == 0)) || usage_error "give STACK names or --all, not both"
@@ -58,6 +65,7 @@ require_aws
 
 # Stacks that exist, with their resources and template saved under $WORK/<stack>.*.
 TARGETS=()
+declare -A STACK_OF=()
 for stack in "${STACKS[@]}"; do
   name=$(stack_name_for "$stack")
   status=$(stack_status "$name")
@@ -69,7 +77,9 @@ for stack in "${STACKS[@]}"; do
     die "stack $name is busy ($status): wait for it to finish, then delete again"
   aws_ cloudformation describe-stack-resources --stack-name "$name" --output json >"$WORK/$name.resources"
   aws_ cloudformation get-template --stack-name "$name" --query TemplateBody --output json >"$WORK/$name.template"
+  cp "$WORK/stack.json" "$WORK/$name.stack"  # its parameters, for the deploy command that restores it
   TARGETS+=("$name")
+  STACK_OF[$name]=$stack
   say "Stack $name ($status) will be deleted."
 done
 ((${#TARGETS[@]} > 0)) || exit 0
@@ -170,6 +180,50 @@ report_retained() {
   $found || say "$name kept nothing."
 }
 
+# A word the shell reads back as it is: plain when it holds no special character, else quoted.
+shell_word() {
+  if [[ $1 =~ ^[A-Za-z0-9_./:,=@+%-]+$ ]]; then
+    printf '%s' "$1"
+  else
+    printf "'%s'" "${1//\'/\'\\\'\'}"
+  fi
+}
+
+# The deploy command that puts back what deleting stack $2 (PREFIX-$1) kept: the file system
+# the stack used, each database's final snapshot (the instance's newest, which CloudFormation
+# took on deletion), and the parameters the stack had.
+print_restore_command() {
+  local stack=$1 name=$2 kind key value snapshot words=() rows=0
+  if [[ -n ${ECS_TEMPLATES_COMMAND:-} ]]; then words=(ecs-templates deploy); else words=("$(dirname "$0")/deploy.sh"); fi
+  words+=("$stack")
+  if [[ -n $STACK_NAME_OVERRIDE ]]; then
+    words+=(--stack-name "$STACK_NAME_OVERRIDE")
+  elif [[ $PREFIX != wordpress ]]; then
+    words+=(--prefix "$PREFIX")
+  fi
+  words+=(--region "$REGION")
+  [[ -z $PROFILE ]] || words+=(--profile "$PROFILE")
+  [[ -z $VERSION_GIVEN ]] || words+=(--version "$VERSION")
+  while IFS=$'\t' read -r kind key value; do
+    if [[ $kind == snapshot ]]; then
+      snapshot=$(aws_ rds describe-db-snapshots --db-instance-identifier "$value" \
+        --query 'reverse(sort_by(DBSnapshots, &SnapshotCreateTime))[0].DBSnapshotIdentifier' --output text 2>/dev/null || true)
+      if [[ -z $snapshot || $snapshot == None ]]; then
+        say "No final snapshot of database $value found: $key stays unset."
+        continue
+      fi
+      value=$snapshot
+    fi
+    rows=$((rows + 1))
+    words+=(--param "$key=$value")
+  done < <(helper restore-plan "$WORK/$name.template" "$WORK/$name.resources" "$WORK/$name.stack")
+  ((rows > 0)) || return 0
+  say "To create $name again on the data it kept:"
+  local word line="  "
+  for word in "${words[@]}"; do line+="$(shell_word "$word") "; done
+  say "${line% }"
+}
+
 trap 'printf "\n%s: interrupted; a deletion already started goes on in CloudFormation\n" "$SCRIPT_NAME" >&2; exit 130' INT
 for name in "${TARGETS[@]}"; do
   drain "$name"
@@ -183,4 +237,5 @@ for name in "${TARGETS[@]}"; do
     die "deleting $name ended in $FINAL_STATUS (see the FAILED events above); fix the cause and run $SCRIPT_NAME again"
   say "Stack $name deleted."
   report_retained "$name"
+  print_restore_command "${STACK_OF[$name]}" "$name"
 done

@@ -34,6 +34,10 @@ Options:
   --yes               do not ask before deleting or replacing stateful resources
 $COMMON_HELP
 
+Example (a services stack on the data an earlier one kept: delete.sh prints this command):
+  $SCRIPT_NAME ecs-services-rds --param ExistingFileSystemId=fs-0123abcd \\
+    --param MariadbSnapshotIdentifier=<final snapshot> --param VpcId=vpc-... --param SubnetIds=subnet-...,subnet-...
+
 Example (AWS Academy Learner Lab: no IAM roles created):
   $SCRIPT_NAME ecs-ec2 --param KeyName=vockey --param ExistingInstanceProfile=LabInstanceProfile \\
     --param ExistingExecutionRoleArn=arn:aws:iam::<account>:role/LabRole \\

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Print the address where the deployed application answers.
+# Print the addresses where the deployed application answers.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
@@ -8,11 +8,18 @@ usage() {
   cat <<EOF
 Usage: $SCRIPT_NAME STACK
 
-Prints the http:// address where WordPress answers for the deployed stack PREFIX-STACK (only
-the address on stdout): a load-balanced stack's DNS name; otherwise the public address of
-the machine running the service's task: on EC2 the container instance's public DNS name,
-on Fargate the task's public IP; with the port the template opens to the world when it
-is not 80. Fails while no task is running yet.
+Prints where the deployed stack PREFIX-STACK answers (only that on stdout).
+
+A services stack (one ECS service per application service: its template has a <Service>Url
+output per public port) prints one line per public service, its name and its URL, separated
+by a tab, from the stack's outputs:
+  wordpress	http://wordpress-LoadBa-....elb.amazonaws.com
+
+A single-task stack prints the http:// address where the application answers: a
+load-balanced stack's DNS name; otherwise the public address of the machine running the
+service's task: on EC2 the container instance's public DNS name, on Fargate the task's
+public IP; with the port the template opens to the world when it is not 80. Fails while
+no task is running yet.
 
 $COMMON_HELP
 EOF
@@ -39,6 +46,15 @@ require_aws
 
 status=$(stack_status "$STACK_NAME")
 [[ $status != NONE ]] || die "stack $STACK_NAME does not exist in $REGION: deploy it first (scripts/deploy.sh $STACK)"
+
+# A services stack: its outputs name each public service's URL (stack_status left the description).
+if [[ -n $(helper has-urls "$VERSION_DIR/$STACK.json") ]]; then
+  urls=$(helper urls "$WORK/stack.json")
+  [[ -n $urls ]] ||
+    die "stack $STACK_NAME ($status) reports no *Url output: wait until its deploy completes, or deploy it again (scripts/deploy.sh $STACK)"
+  printf '%s\n' "$urls"
+  exit 0
+fi
 aws_ cloudformation describe-stack-resources --stack-name "$STACK_NAME" --output json >"$WORK/resources.json"
 helper stack-parts "$WORK/resources.json" >"$WORK/parts"
 

@@ -22,7 +22,8 @@ from typing import Any, Iterable, Mapping, NoReturn, Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # also when loaded by path, as the tests do
 import image_sources  # noqa: E402  (scripts/lib/, beside this file)
-import template_values  # noqa: E402  (scripts/lib/, beside this file)
+import kept_data  # noqa: E402
+import template_values  # noqa: E402
 
 STATEFUL_TYPES = frozenset({
     "AWS::DynamoDB::Table",
@@ -407,6 +408,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     retained.add_argument("template")
     retained.add_argument("resources")
     commands.add_parser("stack-parts").add_argument("resources")
+    plan = commands.add_parser("restore-plan", help="the parameters that put a deleted stack's kept data back")
+    plan.add_argument("template")
+    plan.add_argument("resources")
+    plan.add_argument("stacks")
+    commands.add_parser("urls", help="service and URL of each *Url output").add_argument("stacks")
+    commands.add_parser("has-urls", help="whether the template has *Url outputs").add_argument("template")
     commands.add_parser("task-placement").add_argument("tasks")
     field = commands.add_parser("field", help="one value of a JSON document, by a dotted path")
     field.add_argument("document")
@@ -478,6 +485,16 @@ def run_template_values(args: argparse.Namespace) -> None:
         print("\t".join(row))
 
 
+def _template_body(template: Any) -> Any:
+    """get-template answers a JSON template parsed, a YAML one as text (read here as nothing)."""
+    if isinstance(template, str):
+        try:
+            return json.loads(template)
+        except json.JSONDecodeError:
+            return {}
+    return template
+
+
 def run(args: argparse.Namespace) -> int:
     if args.command in ("importable", "reserved-names", "import-request", "minify"):
         run_template_values(args)
@@ -533,14 +550,19 @@ def run(args: argparse.Namespace) -> int:
         with seen_path.open("a", encoding="utf-8") as handle:
             handle.writelines(f"{event.get('EventId')}\n" for event in fresh)
     elif args.command == "retained":
-        template = load_json(args.template)
-        if isinstance(template, str):  # get-template answers a JSON template parsed, YAML as text
-            try:
-                template = json.loads(template)
-            except json.JSONDecodeError:
-                template = {}
+        template = _template_body(load_json(args.template))
         for row in retained_resources(template, load_json(args.resources).get("StackResources", [])):
             print("\t".join(row))
+    elif args.command == "restore-plan":
+        template = _template_body(load_json(args.template))
+        stack = (load_json(args.stacks).get("Stacks") or [{}])[0]
+        for row in kept_data.restore_plan(template, load_json(args.resources).get("StackResources", []), stack):
+            print("\t".join(row))
+    elif args.command == "urls":
+        for service, url in kept_data.service_urls((load_json(args.stacks).get("Stacks") or [{}])[0]):
+            print(f"{service}\t{url}")
+    elif args.command == "has-urls":
+        print("yes" if any(key.endswith("Url") for key in load_json(args.template).get("Outputs", {})) else "")
     elif args.command == "field":
         value: Any = load_json(args.document)
         for part in args.path.split("."):

@@ -164,7 +164,11 @@ def test_wordpress_keys_and_salts_come_from_generated_secrets(stack):
     keys = {name: value for name, value in secrets(web).items() if name.endswith(("_KEY", "_SALT"))}
     assert len(keys) == 8
     for name, value in keys.items():
-        secret = stack["Resources"][value["Ref"]]
+        # The generated secret, or the one a deleted copy kept (Existing<Name>Arn): data was written with it.
+        condition, generated, existing = value["Fn::If"]
+        assert existing == {"Ref": f"Existing{generated['Ref']}Arn"} and condition == f"Create{generated['Ref']}"
+        secret = stack["Resources"][generated["Ref"]]
+        assert secret["Condition"] == condition
         assert secret["Type"] == "AWS::SecretsManager::Secret" and secret["DeletionPolicy"] == "Retain"
         assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] == 64
     # ... and never on the database's task.
@@ -197,12 +201,13 @@ def test_rds_application_has_its_own_user_made_at_each_task_start(default_templa
     task = containers(template, "WordpressTaskDefinition")
     web, setup = task["wordpress"], task["mariadb-app-user"]
     managed = {"Fn::GetAtt": ["MariadbDatabase", "MasterUserSecret.SecretArn"]}
-    assert secrets(web)["WORDPRESS_DB_PASSWORD"] == {"Ref": "DbPasswordSecret"}
+    password = {"Fn::If": ["CreateDbPasswordSecret", {"Ref": "DbPasswordSecret"}, {"Ref": "ExistingDbPasswordSecretArn"}]}
+    assert secrets(web)["WORDPRESS_DB_PASSWORD"] == password
     assert "MasterUserSecret" not in json.dumps(web)
     assert web["DependsOn"] == [{"Condition": "SUCCESS", "ContainerName": "mariadb-app-user"}]
     assert setup["Essential"] is False
     assert setup["Image"]["Fn::If"][1]["Fn::Sub"][0].endswith("/${RepositoryNamePrefix}mariadb:${Tag}")
-    assert secrets(setup) == {"DB_APP_PASSWORD": {"Ref": "DbPasswordSecret"},
+    assert secrets(setup) == {"DB_APP_PASSWORD": password,
                               "DB_MASTER_PASSWORD": {"Fn::Sub": ["${Arn}:password::", {"Arn": managed}]}}
     env = environment(setup)
     assert (env["DB_APP_USER"], env["DB_MASTER_USER"], env["DB_NAME"], env["DB_PORT"]) == \
@@ -233,6 +238,7 @@ def test_outputs_url_per_public_service_and_kept_data(stack):
 
 def test_restoring_kept_data_is_a_parameter(stack):
     parameters = stack["Parameters"]
+    assert parameters["ExistingDbPasswordSecretArn"]["Default"] == ""
     assert parameters["ExistingFileSystemId"]["Default"] == ""
     assert parameters["ExistingFileSystemId"]["AllowedPattern"] == r"^$|^fs-[0-9a-f]{8,40}$"
     assert ("MariadbSnapshotIdentifier" in parameters) == ("MariadbDatabase" in stack["Resources"])

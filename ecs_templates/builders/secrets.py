@@ -4,8 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from troposphere import NoValue, Ref, Template, secretsmanager
+from troposphere import Equals, If, NoValue, Ref, Template, secretsmanager
 
+from ecs_templates.builders.template import add_condition, add_parameter
 from ecs_templates.config.model import GeneratedSecret
 from ecs_templates.naming import logical_id
 
@@ -47,3 +48,29 @@ def add_generated_secret(template: Template, secret: GeneratedSecret, *, app_nam
         DeletionPolicy="Retain",
         UpdateReplacePolicy="Retain",
     ))
+
+
+KEPT_GROUP = "Data kept from an earlier deployment (optional)"
+SECRET_ARN_PATTERN = r"^$|^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$"
+
+
+def add_reusable_secret(template: Template, secret: GeneratedSecret, *, app_name: str,
+                        kms_key_id: object = NoValue) -> SecretSource:
+    """A generated secret, or the one a deleted copy of the stack kept (parameter Existing<Name>SecretArn).
+
+    Data kept on EFS (a database's files) holds the passwords of the first deployment: a stack
+    deployed again on it must give the application those, not new ones. delete.sh prints the
+    secrets' ARNs with the file system's ID.
+    """
+    name = logical_id(secret.name, "secret")
+    parameter = add_parameter(
+        template, f"Existing{name}Arn", group=KEPT_GROUP, label=f"Existing secret {secret.name} (optional)",
+        Type="String", Default="", AllowedPattern=SECRET_ARN_PATTERN,
+        ConstraintDescription="empty, or a Secrets Manager secret ARN",
+        Description=f"The secret {secret.name} that a deleted copy of this stack kept (delete.sh prints it), for "
+                    "data that was written with it. Empty: generate a new one.")
+    create = add_condition(template, f"Create{name}", Equals(Ref(parameter), ""))
+    resource = add_generated_secret(template, secret, app_name=app_name, kms_key_id=kms_key_id)
+    resource.Condition = create
+    arn = If(create, Ref(resource), Ref(parameter))
+    return SecretSource(arn=arn, value_from=arn)

@@ -27,7 +27,7 @@ from ecs_templates.builders.network import (
     add_security_group,
     add_vpc_parameters,
 )
-from ecs_templates.builders.secrets import add_generated_secret
+from ecs_templates.builders.secrets import add_reusable_secret
 from ecs_templates.builders.template import add_output, new_template
 from ecs_templates.config import database_user
 from ecs_templates.config.container_options import fargate_refusals
@@ -96,12 +96,17 @@ def build(config: Config, stack: str = NAME) -> Template:
                    f"host:port of the RDS database in place of {name}, reachable from its clients only")
         add_output(template, f"{prefix}DatabaseSecretArn", GetAtt(instance, "MasterUserSecret.SecretArn"),
                    f"Secrets Manager secret of the master user of {name}'s database (managed by RDS)")
-    generated = [(service, env, secret) for service in running for env, secret in service.generated_secrets]
-    secrets_key = add_secrets_kms_key(template)[0] if generated else None
-    for service, env, secret in generated:
-        secrets[secret] = add_generated_secret(
-            template, GeneratedSecret(secret, f"{env} of {service.name} (generated)", length=64),
-            app_name=app.name, kms_key_id=secrets_key)
+    # Every generated secret can be the one a deleted copy kept: data brought back was written with it.
+    used = {secret for service in running for container in service.containers for _, secret in container.secrets}
+    used |= {r.password_secret for r in replaced.values()}
+    kept = [secret for secret in app.secrets if secret.name in used] + [
+        GeneratedSecret(secret, f"{env} of {service.name} (generated)", length=64)
+        for service in running for env, secret in service.generated_secrets]
+    secrets_key = add_secrets_kms_key(template)[0] if kept else None
+    for secret in kept:
+        secrets[secret.name] = add_reusable_secret(template, secret, app_name=app.name, kms_key_id=secrets_key)
+        add_output(template, logical_id(secret.name, "secret", "arn"), secrets[secret.name].arn,
+                   f"Secrets Manager secret {secret.name} (read it with aws secretsmanager get-secret-value)")
 
     shared = Shared(config=config, topology=result, cluster=cluster, namespace=namespace, entry=entry,
                     storage=storage, groups=groups, subnets=task_subnets, hosts=hosts, replacements=replaced,

@@ -267,10 +267,8 @@ def test_health_check_forms(tmp_path, health, expected):
 
 
 @pytest.mark.parametrize("health, fragment", [
-    ("test: [CMD, x]\ninterval: 1s", r"healthcheck\.interval: 1s is outside what ECS accepts \(5s to 300s\)"),
     ("test: [CMD, x]\ninterval: 10s\ntimeout: 500ms", r"healthcheck\.timeout: 500ms is not a whole number of seconds"),
-    ("test: [CMD, x]\ninterval: 10s\ntimeout: 30s", r"healthcheck\.timeout: 30s must be shorter than the interval"),
-    ("test: [CMD, x]\nretries: 20", r"healthcheck\.retries: 20 is outside what ECS accepts"),
+    ("test: [CMD, x]\nretries: many", r"healthcheck\.retries: expected a whole number of retries"),
     ("test: [RUN, x]", r"healthcheck\.test: expected \[CMD, \.\.\.\]"),
     ("test: [CMD, x]\ninterval: 10", r"healthcheck\.interval: '10' is not a duration"),
     ("interval: 10s", r"healthcheck\.test: missing: ECS does not run the image's HEALTHCHECK"),
@@ -278,6 +276,22 @@ def test_health_check_forms(tmp_path, health, expected):
 def test_bad_health_checks(tmp_path, health, fragment):
     with pytest.raises(ComposeError, match=r"services\.web\." + fragment):
         import_text(tmp_path, compose(WEB + "  healthcheck:\n" + textwrap.indent(health, "    ") + "\n"))
+
+
+@pytest.mark.parametrize("health, expected, warning", [
+    ("interval: 1s", (6, 5, 3, 0), r"healthcheck\.interval: 1s is outside what ECS accepts \(5s to 300s\); it becomes 5s"),
+    ("interval: 10s\ntimeout: 30s", (31, 30, 3, 0), r"healthcheck\.interval: 10s is not longer than the timeout \(30s\).*becomes 31s"),
+    ("interval: 10s\ntimeout: 10s", (11, 10, 3, 0), r"healthcheck\.interval: .*becomes 11s"),
+    ("interval: 300s\ntimeout: 120s\nretries: 20", (300, 120, 10, 0), r"healthcheck\.retries: 20 is outside .*it becomes 10"),
+    ("interval: 400s\ntimeout: 1s\nstart_period: 10m", (300, 2, 3, 300), r"healthcheck\.start_period: 600s .*it becomes 300s"),
+    ("interval: 5s\ntimeout: 5s", (6, 5, 3, 0), r"healthcheck\.interval: 5s is not longer"),
+])
+def test_health_check_adapted_to_ecs_bounds(tmp_path, health, expected, warning):
+    result = import_text(tmp_path, compose(WEB + "  healthcheck:\n" +
+                                           textwrap.indent("test: [CMD, x]\n" + health, "    ") + "\n"))
+    check = result.config.application.container("web").health_check
+    assert (check.interval, check.timeout, check.retries, check.start_period) == expected
+    assert re.search(warning, warnings_text(result))
 
 
 def test_resources_deploy_and_legacy(tmp_path):

@@ -14,6 +14,7 @@ from ecs_templates.config.fields import type_name
 from ecs_templates.config.model import APP_PROTOCOLS, ENV_NAME_PATTERN
 from ecs_templates.importers.compose import values
 from ecs_templates.importers.compose.environment import Plain, classify
+from ecs_templates.importers.compose.health import read_health_check
 from ecs_templates.importers.compose.interpolation import (
     InterpolationError,
     Node,
@@ -39,7 +40,6 @@ from ecs_templates.importers.compose.report import Report
 from ecs_templates.importers.compose.secrets import SecretBook
 
 SECRETS_DIRECTORY = "/run/secrets/"
-_HEALTH_LIMITS = {"interval": (5, 300), "timeout": (2, 120), "start_period": (0, 300)}
 
 
 @dataclass
@@ -131,7 +131,9 @@ class ServiceReader:
         self._image()
         self._process()
         if "healthcheck" in self.raw:
-            self._health_check(self.mapping("healthcheck", self.resolved("healthcheck")))
+            check = read_health_check(self, self.mapping("healthcheck", self.resolved("healthcheck")))
+            if check is not None:
+                self.draft.data["health_check"] = check
         self._ports()
         self._environment()
         self._dependencies()
@@ -182,51 +184,6 @@ class ServiceReader:
             self.draft.data["working_directory"] = str(self.resolved("working_dir"))
         if self.raw.get("user") is not None:
             self.draft.data["user"] = str(self.resolved("user"))
-
-    def _health_check(self, health: dict[str, Any]) -> None:
-        for key in sorted(health):
-            if key not in ("test", "interval", "timeout", "retries", "start_period", "disable") \
-                    and not key.startswith("x-"):
-                if key == "start_interval":
-                    self.warn(f"healthcheck.{key}", "ECS has no separate interval during the start period; "
-                                                    "the interval is used throughout")
-                else:
-                    raise self.error(f"healthcheck.{key}", "unknown key; Compose health checks have test, "
-                                                           "interval, timeout, retries, start_period, disable")
-        test = health.get("test")
-        if health.get("disable") is True or test in (["NONE"], "NONE"):
-            return
-        if test is None:
-            self.report.unsupported(self.service, "healthcheck.test",
-                                    "missing: ECS does not run the image's HEALTHCHECK; give the test")
-            return
-        if isinstance(test, str):
-            command = ["CMD-SHELL", test]
-        else:
-            command = self.convert("healthcheck.test", values.command, test)
-            if len(command) < 2 or command[0] not in ("CMD", "CMD-SHELL"):
-                raise self.error("healthcheck.test", "expected [CMD, ...], [CMD-SHELL, '...'], [NONE] or a "
-                                                     "string (run by the shell)")
-        check: dict[str, Any] = {"command": command}
-        for key in ("interval", "timeout", "start_period"):
-            if health.get(key) is not None:
-                seconds = self.convert(f"healthcheck.{key}", values.seconds, health[key])
-                low, high = _HEALTH_LIMITS[key]
-                if not low <= seconds <= high:
-                    raise self.error(f"healthcheck.{key}", f"{seconds}s is outside what ECS accepts "
-                                                           f"({low}s to {high}s)")
-                check[key] = seconds
-        if health.get("retries") is not None:
-            retries = health["retries"]
-            if isinstance(retries, bool) or not isinstance(retries, int) or not 1 <= retries <= 10:
-                raise self.error("healthcheck.retries", f"{retries!r} is outside what ECS accepts (1 to 10)")
-            check["retries"] = retries
-        if check.get("timeout", 5) >= check.get("interval", 30):
-            raise self.error("healthcheck.timeout", f"{check.get('timeout', 5)}s must be shorter than the "
-                                                    f"interval ({check.get('interval', 30)}s) on ECS")
-        self.draft.data["health_check"] = {key: check[key] for key in
-                                           ("command", "interval", "timeout", "retries", "start_period")
-                                           if key in check}
 
     # -- ports ---------------------------------------------------------------------------------
 

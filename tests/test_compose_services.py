@@ -30,6 +30,11 @@ SHAPES = {
         f"zoo{n}": ({(f"zoo{m}", port) for m in (1, 2, 3) if m != n for port in (2888, 3888)},
                     [(f"zoo{n}", 2181), (f"zoo{n}", 2888), (f"zoo{n}", 3888)], [f"Zoo{n}Data", f"Zoo{n}Datalog"],
                     None) for n in (1, 2, 3)},
+    # Two networks: the proxy reaches the app only; the app reaches db under its alias `database`.
+    "networks-aliases.yml": {
+        "proxy": (set(), [("proxy", 80)], [], 80),
+        "app": ({("proxy", 8000)}, [("app", 8000)], [], None),
+        "db": ({("app", 5432)}, [("db", 5432)], ["DbVarLibPostgresqlData"], None)},
     "elasticsearch-kibana.yml": {
         "kibana": (set(), [("kibana", 5601)], [], 5601),
         "elasticsearch": ({("kibana", 9200)}, [("elasticsearch", 9200), ("elasticsearch", 9300)], ["Esdata"], None)},

@@ -11,6 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping
 
+import re
+
 import yaml
 
 from ecs_templates.config.fields import (
@@ -174,6 +176,8 @@ def parse_secret(name: str, data: Any) -> GeneratedSecret:
     )
 
 
+NETWORK_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
 # The keys of application.containers.<name>, each with its one-line description (docs/configuration.md).
 CONTAINER_KEYS = {
     "image": "the image to run (required); pushed to this account's ECR repository by push-images",
@@ -196,6 +200,8 @@ CONTAINER_KEYS = {
     "labels": "Docker labels",
     "mounts": "list of {volume, path, read_only}: named volumes (on EFS in the services stacks)",
     "sidecar_of": "the service whose task this container joins in the services stacks",
+    "networks": "the networks it joins in the services stacks (default: one shared network); a service "
+                "reaches another only through a network they share",
 }
 
 
@@ -230,7 +236,20 @@ def parse_container(name: str, data: Any) -> Container:
         mounts=tuple(parse_mount(item, join(join(path, "mounts"), index))
                      for index, item in enumerate(get_list(data, "mounts", path))),
         sidecar_of=get_str(data, "sidecar_of", path, default=None),
+        **parse_networks(data, path),
     )
+
+
+def parse_networks(data: Mapping[str, Any], path: str) -> dict[str, Any]:
+    """The container's `networks` (each named once), as Container keywords."""
+    networks = get_str_list(data, "networks", path)
+    for index, network in enumerate(networks):
+        if not NETWORK_PATTERN.match(network):
+            raise ConfigError(join(join(path, "networks"), index),
+                              f"{network!r} is not a network name; use letters, digits, '_' and '-'")
+        if network in networks[:index]:
+            raise ConfigError(join(join(path, "networks"), index), f"{network} is listed twice")
+    return {"networks": tuple(sorted(networks))}
 
 
 def parse_mount(data: Any, path: str) -> Mount:

@@ -55,6 +55,9 @@ class Dependency:
     condition: str = "START"
 
 
+DEFAULT_NETWORK = "default"
+
+
 @dataclass(frozen=True)
 class Connection:
     """This container talks to `container` on `port`; the address goes into `env`.
@@ -118,10 +121,16 @@ class Container:
     mounts: tuple[Mount, ...] = ()
     # The service whose task this container joins in the services stacks (a sidecar); None: its own service.
     sidecar_of: str | None = None
+    # The networks it joins in the services stacks (compose networks); () is the one default network.
+    networks: tuple[str, ...] = ()
 
     @property
     def path(self) -> str:
         return f"application.containers.{self.name}"
+
+    @property
+    def network_names(self) -> frozenset[str]:
+        return frozenset(self.networks or (DEFAULT_NETWORK,))
 
     def __post_init__(self) -> None:
         check_name(self.name, self.path)

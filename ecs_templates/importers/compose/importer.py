@@ -21,6 +21,7 @@ from ecs_templates.config.addresses import find_address
 from ecs_templates.config import images
 from ecs_templates.config.topology import Topology, topology
 from ecs_templates.importers.compose import plan
+from ecs_templates.importers.compose.networks import declared_networks
 from ecs_templates.importers.compose.reach import give_ports, hosts_of
 from ecs_templates.importers.compose.interpolation import InterpolationError, dotenv_variables, resolve
 from ecs_templates.importers.compose.keys import DATABASE_PORTS, TOP_LEVEL_KEYS, TOP_LEVEL_UNSUPPORTED
@@ -32,7 +33,7 @@ _SERVICE_HINTS = ("image", "build", "ports", "environment", "depends_on", "comma
 _NOT_NAME = re.compile(r"[^a-z0-9]+")
 _CONTAINER_ORDER = ("image", "essential", "ports", "environment", "secrets", "uses", "depends_on",
                     "health_check", "command", "entry_point", "working_directory", "user", "cpu",
-                    "memory", "memory_reservation", "labels", "mounts")
+                    "memory", "memory_reservation", "labels", "mounts", "networks")
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,8 @@ def import_compose(path: Path, *, environ: Mapping[str, str] | None = None,
     context = Context(report=report, variables=variables, book=book, directory=path.parent,
                       services=services,
                       volumes=_volumes(document.get("volumes"), variables, report),
-                      secrets=_secrets(document.get("secrets"), variables, book, report))
+                      secrets=_secrets(document.get("secrets"), variables, book, report),
+                      networks=declared_networks(document.get("networks"), report))
     drafts = {name: read_service(context, name, document["services"][name]) for name in sorted(services)}
     give_ports(drafts, report)
     uses = _wire_addresses(drafts, report)

@@ -12,7 +12,6 @@ import re
 TOP_LEVEL_KEYS = ("version", "name", "services", "volumes", "secrets", "networks", "configs",
                   "include", "models")
 TOP_LEVEL_UNSUPPORTED = {
-    "networks": "has no ECS meaning here: all containers of one ECS task share one network",
     "configs": "has no ECS meaning here: ECS does not mount config files; bake the file into "
                "the image or pass the values as environment variables",
     "include": "has no ECS meaning here: merge the included files into one Compose file first",
@@ -22,7 +21,7 @@ TOP_LEVEL_UNSUPPORTED = {
 SERVICE_MAPPED = frozenset((
     "image", "ports", "expose", "environment", "env_file", "command", "entrypoint", "depends_on",
     "healthcheck", "deploy", "secrets", "volumes", "links", "working_dir", "user", "labels",
-    "cpus", "cpu_shares", "mem_limit", "mem_reservation",
+    "cpus", "cpu_shares", "mem_limit", "mem_reservation", "networks",
 ))
 
 SERVICE_NOTED = {
@@ -40,7 +39,6 @@ _WHY = {
              "(the ecr stack makes the repository) and name it in image:",
     "privileged": "privileged containers are refused under Fargate and give up isolation",
     "network_mode": "the stack chooses the network mode (bridge on EC2, awsvpc on Fargate)",
-    "networks": "all containers of one ECS task share one network",
     "extends": "resolve extends (docker compose config) before importing",
     "profiles": "every service of the file is imported; remove the ones the task should not run",
     "volumes_from": "mount the same named volume in both services instead",
@@ -62,7 +60,7 @@ SERVICE_UNSUPPORTED_KEYS = frozenset((
     "cpuset", "credential_spec", "develop", "device_cgroup_rules", "devices", "dns", "dns_opt",
     "dns_search", "domainname", "driver_opts", "extends", "external_links", "extra_hosts", "gpus",
     "group_add", "hostname", "init", "ipc", "isolation", "label_file", "mac_address", "memswap_limit",
-    "mem_swappiness", "models", "network_mode", "networks", "oom_kill_disable", "oom_score_adj", "pid",
+    "mem_swappiness", "models", "network_mode", "oom_kill_disable", "oom_score_adj", "pid",
     "pids_limit", "post_start", "pre_stop", "privileged", "profiles", "provider", "read_only",
     "runtime", "scale", "security_opt", "shm_size", "stdin_open", "stop_grace_period", "stop_signal",
     "storage_opt", "sysctls", "tmpfs", "tty", "ulimits", "use_api_socket", "userns_mode", "uts",

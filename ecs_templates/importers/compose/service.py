@@ -15,6 +15,7 @@ from ecs_templates.config.model import APP_PROTOCOLS, ENV_NAME_PATTERN
 from ecs_templates.importers.compose import values
 from ecs_templates.importers.compose.environment import Plain, classify
 from ecs_templates.importers.compose.health import read_health_check
+from ecs_templates.importers.compose.networks import service_networks
 from ecs_templates.importers.compose.interpolation import (
     InterpolationError,
     Node,
@@ -60,6 +61,8 @@ class Draft:
     sources: dict[int, str] = field(default_factory=dict)   # port -> where it came from (the import report)
     replicas: int | None = None                               # deploy.replicas
     limits: dict[str, int] = field(default_factory=dict)      # deploy.resources.limits: cpu units, memory MiB
+    networks: tuple[str, ...] = ()                            # () = the default network
+    aliases: dict[str, str] = field(default_factory=dict)     # network alias -> its network (config name)
 
 
 @dataclass
@@ -73,6 +76,7 @@ class Context:
     services: Mapping[str, str]        # Compose service name -> container name
     volumes: Mapping[str, str]         # top-level volume -> task volume name
     secrets: Mapping[str, str]         # top-level secret -> application secret name
+    networks: Mapping[str, str] = field(default_factory=dict)  # top-level network -> config name
 
 
 class ServiceReader:
@@ -140,6 +144,9 @@ class ServiceReader:
         self._resources()
         self._labels()
         self._volumes()
+        self.draft.networks, self.draft.aliases = service_networks(self, self.context.networks)
+        if self.draft.networks:
+            self.draft.data["networks"] = list(self.draft.networks)
         return self.draft
 
     def _check_keys(self) -> None:

@@ -69,6 +69,8 @@ BAD = {
                           "networks: {front: {}, back: {}}\n",
                           "web reaches db by name, but they share no network (web: front; db: back); add one "
                           "of db's networks to web's networks"),
+    "circular-extends": ("services:\n  a: {image: x, extends: b}\n  b: {image: y, extends: a}\n",
+                         "docker-compose.yml: services.a.extends: extends itself in a circle (a -> b -> a)"),
 }
 
 

@@ -11,7 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from ecs_templates.config.fields import type_name
 from ecs_templates.config.loader import parse_config, read_yaml_file
@@ -21,6 +21,8 @@ from ecs_templates.config.addresses import find_address
 from ecs_templates.config import images
 from ecs_templates.config.topology import Topology, topology
 from ecs_templates.importers.compose import plan
+from ecs_templates.importers.compose.assembly import assemble
+from ecs_templates.importers.compose.extension import apply_ports, merged_tasks, rds_choice, read_extension
 from ecs_templates.importers.compose.networks import declared_networks
 from ecs_templates.importers.compose.reach import give_ports, hosts_of
 from ecs_templates.importers.compose.interpolation import InterpolationError, dotenv_variables, resolve
@@ -45,14 +47,17 @@ class ImportResult:
 
 
 def import_compose(path: Path, *, environ: Mapping[str, str] | None = None,
-                   lenient: bool = False) -> ImportResult:
-    """Read the Compose file at `path`; variables come from `environ` (default: os.environ) and `.env`."""
+                   lenient: bool = False, profiles: Sequence[str] = ()) -> ImportResult:
+    """Read the Compose file at `path`; variables come from `environ` (default: os.environ) and `.env`.
+
+    `profiles` are the Compose profiles to start (`--profile`): services of other profiles are left out.
+    """
     report = Report(str(path), lenient=lenient)
     try:
         document = read_yaml_file(path, "Compose file")
     except ConfigError as error:
         raise ComposeError(str(path), "", error.message.replace(f"Compose file {path} ", "")) from None
-    document = _check_document(document, report)
+    document = assemble(_check_document(document, report), path, report, profiles)
     environ = dict(os.environ if environ is None else environ)
     variables = {**_dotenv(path.parent, environ, report), **environ}
     book = SecretBook(path.name)
@@ -63,6 +68,8 @@ def import_compose(path: Path, *, environ: Mapping[str, str] | None = None,
                       secrets=_secrets(document.get("secrets"), variables, book, report),
                       networks=declared_networks(document.get("networks"), report))
     drafts = {name: read_service(context, name, document["services"][name]) for name in sorted(services)}
+    extensions = {name: read_extension(report, name, document["services"][name]) for name in drafts}
+    apply_ports(extensions, drafts, report)
     give_ports(drafts, report)
     uses = _wire_addresses(drafts, report)
     data: dict[str, Any] = {"application": {
@@ -75,11 +82,13 @@ def import_compose(path: Path, *, environ: Mapping[str, str] | None = None,
     _warn_volumes(drafts, report)
     config, services = _checked(path, {**data, "stacks": list(plan.ALWAYS)})
     plan.check_replicas(drafts, services, report)
-    tasks = plan.service_settings(drafts, report)
-    if tasks:
-        data["services"] = {"tasks": tasks}
+    tasks = merged_tasks(extensions, drafts, plan.service_settings(drafts, report))
+    rds, replace = rds_choice(extensions, drafts, [s.name for s in services.services if s.database])
+    section = {**({"tasks": tasks} if tasks else {}), **({"rds": {"replace": replace}} if replace else {})}
+    if section:
+        data["services"] = section
         config, services = _checked(path, {**data, "stacks": list(plan.ALWAYS)})
-    data["stacks"] = plan.stacks(config, services, report)
+    data["stacks"] = plan.stacks(config, services, report, rds=rds)
     config, services = _checked(path, data)
     plan.port_notes(drafts, services, report)
     _warn_task_size(config, report)

@@ -14,7 +14,6 @@ TOP_LEVEL_KEYS = ("version", "name", "services", "volumes", "secrets", "networks
 TOP_LEVEL_UNSUPPORTED = {
     "configs": "has no ECS meaning here: ECS does not mount config files; bake the file into "
                "the image or pass the values as environment variables",
-    "include": "has no ECS meaning here: merge the included files into one Compose file first",
     "models": "has no ECS meaning here: ECS has no model runner",
 }
 
@@ -39,8 +38,6 @@ _WHY = {
              "(the ecr stack makes the repository) and name it in image:",
     "privileged": "privileged containers are refused under Fargate and give up isolation",
     "network_mode": "the stack chooses the network mode (bridge on EC2, awsvpc on Fargate)",
-    "extends": "resolve extends (docker compose config) before importing",
-    "profiles": "every service of the file is imported; remove the ones the task should not run",
     "volumes_from": "mount the same named volume in both services instead",
     "external_links": "containers outside the task are not reachable by name",
     "extra_hosts": "host entries are not portable between network modes",
@@ -58,10 +55,10 @@ SERVICE_UNSUPPORTED_KEYS = frozenset((
     "annotations", "attach", "blkio_config", "build", "cap_add", "cap_drop", "cgroup", "cgroup_parent",
     "configs", "cpu_count", "cpu_percent", "cpu_period", "cpu_quota", "cpu_rt_period", "cpu_rt_runtime",
     "cpuset", "credential_spec", "develop", "device_cgroup_rules", "devices", "dns", "dns_opt",
-    "dns_search", "domainname", "driver_opts", "extends", "external_links", "extra_hosts", "gpus",
+    "dns_search", "domainname", "driver_opts", "external_links", "extra_hosts", "gpus",
     "group_add", "hostname", "init", "ipc", "isolation", "label_file", "mac_address", "memswap_limit",
     "mem_swappiness", "models", "network_mode", "oom_kill_disable", "oom_score_adj", "pid",
-    "pids_limit", "post_start", "pre_stop", "privileged", "profiles", "provider", "read_only",
+    "pids_limit", "post_start", "pre_stop", "privileged", "provider", "read_only",
     "runtime", "scale", "security_opt", "shm_size", "stdin_open", "stop_grace_period", "stop_signal",
     "storage_opt", "sysctls", "tmpfs", "tty", "ulimits", "use_api_socket", "userns_mode", "uts",
     "volume_driver", "volumes_from", "net", "dockerfile",

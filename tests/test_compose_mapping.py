@@ -109,8 +109,10 @@ def test_plain_text_passwords_become_one_secret_per_value(tmp_path):
 
 
 @pytest.mark.parametrize("value, fragment", [
-    ("postgres://app:${DB_PASSWORD}@db/app", "embeds the variable DB_PASSWORD in a longer value"),
-    ("postgres://app:hunter2@db/app", "holds a URL with a password in it"),
+    # inside a URL to a service of the file it becomes an assembled secret (test_compose_spec.py)
+    ("postgres://app:${DB_PASSWORD}@db/app", "holds a URL with a password in it whose host is no service"),
+    ("postgres://app:hunter2@db/app", "holds a URL with a password in it whose host is no service"),
+    ("host=db password=${DB_PASSWORD}", "embeds the variable DB_PASSWORD in a longer value"),
 ])
 def test_password_inside_a_longer_value_is_refused(tmp_path, value, fragment):
     with pytest.raises(ComposeError, match=rf"services\.app\.environment\.DATABASE_URL: {fragment}"):
@@ -401,6 +403,16 @@ def test_keys_ecs_handles_its_own_way_are_warnings(tmp_path, key, value):
     assert f"services.web.{key}: " in warnings_text(result)
 
 
+@pytest.mark.parametrize("value, seconds, fragment", [
+    ("45s", 45, "becomes the container's stopTimeout: 45s"),
+    ("5m", 120, "becomes the container's stopTimeout: 120s (300s is outside ECS's 2s to 120s)"),
+])
+def test_stop_grace_period_becomes_stop_timeout_with_a_warning(tmp_path, value, seconds, fragment):
+    result = import_text(tmp_path, compose(WEB + f"  stop_grace_period: {value}\n"))
+    assert f"services.web.stop_grace_period: {fragment}" in warnings_text(result)
+    assert container_definitions(result.config, "awsvpc")["web"]["StopTimeout"] == seconds
+
+
 def test_extension_fields_are_ignored_as_compose_does(tmp_path):
     result = import_text(tmp_path, compose(WEB + "  x-team: web\n", "x-common: &common\n  a: 1\n"))
     assert result.warnings == []
@@ -484,3 +496,9 @@ def test_password_variable_outside_environment_is_refused(tmp_path):
               image: redis:7
               command: redis-server --requirepass ${REDIS_PASSWORD}
         """), environ={"REDIS_PASSWORD": "pw"})
+
+
+def test_dotted_environment_names_pass_as_docker_passes_them(tmp_path):
+    result = import_text(tmp_path, compose("es:\n  image: elasticsearch:8.15.0\n  environment:\n"
+                                           "    discovery.type: single-node\n"))
+    assert environment(container_definitions(result.config, "awsvpc")["es"]) == {"discovery.type": "single-node"}

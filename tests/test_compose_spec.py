@@ -5,11 +5,13 @@ in test_cli_import_compose.py (one line, nothing written).
 """
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ecs_templates.artifacts import render_templates
 from ecs_templates.errors import ComposeError
-from ecs_templates.importers.compose import import_compose
+from ecs_templates.importers.compose import import_compose, render_config
 from ecs_templates.stacks import build_all
 from compose_helpers import DATA, import_text, warnings_text
 from helpers import run_cli
@@ -90,3 +92,36 @@ def test_networks_that_separate_services_leave_out_the_one_task_stacks():
     assert result.config.stacks == ("ecr", "ecs-services")
     assert "keeps db and proxy on networks that share nothing" in "\n".join(map(str, result.notes))
     assert "networks.back.driver: ECS networks are security group rules" in warnings_text(result)
+
+
+def test_a_password_inside_a_url_becomes_a_secret_assembled_from_the_generated_password(validator):
+    environ = {"CACHE_PASSWORD": "s3cret-value"}
+    result = import_compose(DATA / "url-password.yml", environ=environ)
+    uses = {use["env"]: use for use in result.data["application"]["containers"]["backend"]["uses"]}
+    assert uses["DATABASE_URL"]["format"] == "mysql://root:{password}@{host}:{port}/mysql"
+    # the database and the URL agree on one generated password, as they did on the one text
+    password = uses["DATABASE_URL"]["password"]
+    assert result.data["application"]["containers"]["db"]["secrets"] == {"MYSQL_ROOT_PASSWORD": password}
+    assert uses["CACHE_URL"]["password"] == "cache-password"
+    files = render_templates(build_all(result.config))
+    shown = [render_config(result.data, source="url-password.yml"), "\n".join(map(str, result.warnings + result.notes)),
+             *(content.decode() for content in files.values())]
+    for text in shown:
+        assert "whalehello" not in text and "s3cret-value" not in text
+    services = json.loads(files["ecs-services.json"])["Resources"]
+    value = services["BackendBackendDATABASEURLValue"]["Properties"]["SecretString"]["Fn::Sub"]
+    assert value[0] == "mysql://root:{{resolve:secretsmanager:${Password}}}@${Host}:3306/mysql"
+    assert value[1]["Password"] == {"Ref": "BackendDatabaseUrlPasswordSecret"}
+    definition, = services["BackendTaskDefinition"]["Properties"]["ContainerDefinitions"]
+    assert {"Name": "DATABASE_URL", "ValueFrom": {"Ref": "BackendBackendDATABASEURLValue"}} in definition["Secrets"]
+    assert not any(item["Name"].endswith("_URL") for item in definition.get("Environment", []))
+    policy = json.dumps(services["BackendTaskExecutionRole"]["Properties"])
+    assert "BackendBackendDATABASEURLValue" in policy and "BackendCACHEURLValue" in policy
+    _lint_clean(result, validator)
+
+
+def test_a_url_password_to_a_host_outside_the_file_is_refused(tmp_path):
+    with pytest.raises(ComposeError, match=r"services\.api\.environment\.DATABASE_URL: holds a URL with a password "
+                                           r"in it whose host is no service of this file"):
+        import_text(tmp_path, "services:\n  api:\n    image: x\n    environment:\n"
+                              "      DATABASE_URL: postgres://app:pw@db.example.com:5432/app\n")

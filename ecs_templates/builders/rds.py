@@ -133,7 +133,7 @@ LOG_EXPORTS = {"mariadb": "error", "mysql": "error", "postgres": "postgresql"}
 def master_password(database: rds.DBInstance) -> SecretSource:
     """The `password` key of the secret RDS manages, for a container's `secrets`."""
     arn = GetAtt(database, "MasterUserSecret.SecretArn")
-    return SecretSource(arn=arn, value_from=Sub("${Arn}:password::", Arn=arn))
+    return SecretSource(arn=arn, value_from=Sub("${Arn}:password::", Arn=arn), json_key="password")
 
 
 def endpoint(database: rds.DBInstance) -> Any:

@@ -189,7 +189,8 @@ CONTAINER_KEYS = {
     "essential": "false: a one-shot job; it runs in the task of each service that waits for it",
     "depends_on": "container -> START | COMPLETE | SUCCESS | HEALTHY (start order; across services, CloudFormation order)",
     "links": "bridge-mode links (ecs-ec2)",
-    "uses": "list of {container, port, env, format}: the address of another container, written per stack",
+    "uses": "list of {container, port, env, format, password}: the address of another container, written per "
+            "stack; with password (a secret), {password} in format and the whole value a secret",
     "command": "the command, as a list",
     "entry_point": "the entry point, as a list",
     "working_directory": "the working directory",
@@ -200,6 +201,7 @@ CONTAINER_KEYS = {
     "labels": "Docker labels",
     "mounts": "list of {volume, path, read_only}: named volumes (on EFS in the services stacks)",
     "sidecar_of": "the service whose task this container joins in the services stacks",
+    "stop_timeout": "seconds between SIGTERM and SIGKILL when the task stops (2-120; default ECS's 30)",
     "networks": "the networks it joins in the services stacks (default: one shared network); a service "
                 "reaches another only through a network they share",
 }
@@ -237,7 +239,14 @@ def parse_container(name: str, data: Any) -> Container:
                      for index, item in enumerate(get_list(data, "mounts", path))),
         sidecar_of=get_str(data, "sidecar_of", path, default=None),
         **parse_networks(data, path),
+        **parse_stop_timeout(data, path),
     )
+
+
+def parse_stop_timeout(data: Mapping[str, Any], path: str) -> dict[str, Any]:
+    """`stop_timeout`: ECS takes 2 to 120 seconds (Fargate's maximum; the EC2 agent default is 30):
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html"""
+    return {"stop_timeout": get_int(data, "stop_timeout", path, default=None, minimum=2, maximum=120)}
 
 
 def parse_networks(data: Mapping[str, Any], path: str) -> dict[str, Any]:
@@ -308,19 +317,24 @@ def parse_dependencies(data: Any, path: str) -> tuple[Dependency, ...]:
 
 def parse_connection(data: Any, path: str) -> Connection:
     data = expect_mapping(data, path)
-    check_keys(data, ("container", "port", "env", "format"), path)
+    check_keys(data, ("container", "port", "env", "format", "password"), path)
     connection = Connection(
         container=get_str(data, "container", path),
         port=get_int(data, "port", path, minimum=1, maximum=65535),
         env=get_str(data, "env", path),
         format=get_str(data, "format", path, default="{host}:{port}"),
+        password=get_str(data, "password", path, default=None),
     )
     if "{host}" not in connection.format:
         raise ConfigError(join(path, "format"), "must contain {host}, e.g. '{host}:{port}' or '{host}'")
     try:
-        connection.format.format(host="h", port=1)
+        connection.format.format(host="h", port=1, **({"password": "p"} if connection.password else {}))
     except (KeyError, IndexError, ValueError):
-        raise ConfigError(join(path, "format"), "may use only {host} and {port}") from None
+        raise ConfigError(join(path, "format"), "may use only {host} and {port}"
+                          + (" and {password}" if connection.password else "")) from None
+    if connection.password and "{password}" not in connection.format:
+        raise ConfigError(join(path, "format"), "must contain {password}, where the secret `password` goes, "
+                                                "e.g. 'mysql://root:{password}@{host}:{port}/app'")
     return connection
 
 

@@ -22,6 +22,7 @@ from ecs_templates.config import images
 from ecs_templates.config.topology import Topology, topology
 from ecs_templates.importers.compose import plan
 from ecs_templates.importers.compose.assembly import assemble
+from ecs_templates.importers.compose.environment import PASSWORD_MARK
 from ecs_templates.importers.compose.extension import apply_ports, merged_tasks, rds_choice, read_extension
 from ecs_templates.importers.compose.networks import declared_networks
 from ecs_templates.importers.compose.reach import give_ports, hosts_of
@@ -35,7 +36,7 @@ _SERVICE_HINTS = ("image", "build", "ports", "environment", "depends_on", "comma
 _NOT_NAME = re.compile(r"[^a-z0-9]+")
 _CONTAINER_ORDER = ("image", "essential", "ports", "environment", "secrets", "uses", "depends_on",
                     "health_check", "command", "entry_point", "working_directory", "user", "cpu",
-                    "memory", "memory_reservation", "labels", "mounts", "networks")
+                    "memory", "memory_reservation", "labels", "mounts", "networks", "stop_timeout")
 
 
 @dataclass(frozen=True)
@@ -264,8 +265,14 @@ def _wire_addresses(drafts: Mapping[str, Draft], report: Report) -> dict[str, li
             del draft.environment[variable]
             use: dict[str, Any] = {"container": target.name, "port": port, "env": variable}
             if address.format != "{host}:{port}":
-                use["format"] = address.format
+                use["format"] = address.format.replace(PASSWORD_MARK, "{password}")
+            if variable in draft.assembled:
+                use["password"] = draft.assembled[variable]
             uses.append(use)
+        for variable in sorted(set(draft.assembled) & set(draft.environment)):
+            raise report.error(draft.compose_name, f"environment.{variable}",
+                               "holds a URL with a password in it whose host is no service of this file, so the "
+                               "import cannot assemble it on ECS; pass the password in a variable of its own")
         for key in ("command", "entry_point"):
             for word in draft.data.get(key, []):
                 address = find_address("HOST", word, hosts)

@@ -20,7 +20,7 @@ TOP_LEVEL_UNSUPPORTED = {
 SERVICE_MAPPED = frozenset((
     "image", "ports", "expose", "environment", "env_file", "command", "entrypoint", "depends_on",
     "healthcheck", "deploy", "secrets", "volumes", "links", "working_dir", "user", "labels",
-    "cpus", "cpu_shares", "mem_limit", "mem_reservation", "networks",
+    "cpus", "cpu_shares", "mem_limit", "mem_reservation", "networks", "stop_grace_period",
 ))
 
 SERVICE_NOTED = {
@@ -59,7 +59,7 @@ SERVICE_UNSUPPORTED_KEYS = frozenset((
     "group_add", "hostname", "init", "ipc", "isolation", "label_file", "mac_address", "memswap_limit",
     "mem_swappiness", "models", "network_mode", "oom_kill_disable", "oom_score_adj", "pid",
     "pids_limit", "post_start", "pre_stop", "privileged", "provider", "read_only",
-    "runtime", "scale", "security_opt", "shm_size", "stdin_open", "stop_grace_period", "stop_signal",
+    "runtime", "scale", "security_opt", "shm_size", "stdin_open", "stop_signal",
     "storage_opt", "sysctls", "tmpfs", "tty", "ulimits", "use_api_socket", "userns_mode", "uts",
     "volume_driver", "volumes_from", "net", "dockerfile",
 ))

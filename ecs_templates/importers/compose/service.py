@@ -13,7 +13,7 @@ from typing import Any, Callable, Mapping
 from ecs_templates.config.fields import type_name
 from ecs_templates.config.model import APP_PROTOCOLS, ENV_NAME_PATTERN
 from ecs_templates.importers.compose import values
-from ecs_templates.importers.compose.environment import Plain, classify
+from ecs_templates.importers.compose.environment import Assembled, Plain, classify
 from ecs_templates.importers.compose.health import read_health_check
 from ecs_templates.importers.compose.networks import service_networks
 from ecs_templates.importers.compose.interpolation import (
@@ -61,6 +61,7 @@ class Draft:
     sources: dict[int, str] = field(default_factory=dict)   # port -> where it came from (the import report)
     replicas: int | None = None                               # deploy.replicas
     limits: dict[str, int] = field(default_factory=dict)      # deploy.resources.limits: cpu units, memory MiB
+    assembled: dict[str, str] = field(default_factory=dict)   # variable -> password secret (URL values)
     networks: tuple[str, ...] = ()                            # () = the default network
     aliases: dict[str, str] = field(default_factory=dict)     # network alias -> its network (config name)
 
@@ -144,6 +145,7 @@ class ServiceReader:
         self._resources()
         self._labels()
         self._volumes()
+        self._stop_grace_period()
         self.draft.networks, self.draft.aliases = service_networks(self, self.context.networks)
         if self.draft.networks:
             self.draft.data["networks"] = list(self.draft.networks)
@@ -288,7 +290,7 @@ class ServiceReader:
         for name in sorted(entries):
             key = f"environment.{name}"
             if not ENV_NAME_PATTERN.match(name):
-                raise self.error(key, "is not a valid environment variable name (letters, digits, _)")
+                raise self.error(key, "is not a valid environment variable name (letters, digits, _ and .)")
             nodes = entries[name]
             if nodes is None:  # `- NAME`: the value comes from the environment, if set
                 if name not in self.context.variables:
@@ -306,7 +308,11 @@ class ServiceReader:
             for note in notes:
                 self.warn(key, note)
             notes.clear()
-            if isinstance(value, Plain):
+            if isinstance(value, Assembled):
+                self.draft.environment[name] = value.value
+                self.draft.assembled[name] = value.secret
+                self.context.book.use(value.secret, self.draft.name, name)
+            elif isinstance(value, Plain):
                 self.draft.environment[name] = value.value
             else:
                 self._add_secret(key, name, value.name)
@@ -502,6 +508,16 @@ class ServiceReader:
                 self.draft.data[target] = self.convert(where, values.mebibytes, value)
         if "labels" in deploy:
             self.draft.tags = self._pairs("deploy.labels", deploy["labels"])
+
+    def _stop_grace_period(self) -> None:
+        """`stop_grace_period` becomes the container's stopTimeout, within ECS's 2 to 120 seconds."""
+        if self.raw.get("stop_grace_period") is None:
+            return
+        seconds = self.convert("stop_grace_period", values.seconds, self.resolved("stop_grace_period"))
+        timeout = min(max(seconds, 2), 120)
+        self.warn("stop_grace_period", f"becomes the container's stopTimeout: {timeout}s"
+                  + ("" if timeout == seconds else f" ({seconds}s is outside ECS's 2s to 120s)"))
+        self.draft.data["stop_timeout"] = timeout
 
     def _labels(self) -> None:
         if self.raw.get("labels") is not None:

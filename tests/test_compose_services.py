@@ -156,8 +156,9 @@ def test_app_protocol_replicas_and_limits_map_to_the_service():
     assert (search.cpu, search.memory) == (2048, 4096)  # 1.5 CPUs and 3 GiB, rounded up to a Fargate size
     notes = "\n".join(map(str, result.notes))
     assert "services.kibana.ports: 5601/tcp speaks http (compose app_protocol)" in notes
+    # rounded: a warning that gives the size
     assert ("1536 CPU units and 3072 MiB become the Fargate size 2048 CPU units / 4096 MiB of its service "
-            "(services.tasks.elasticsearch), rounded up") in notes
+            "(services.tasks.elasticsearch), rounded up") in "\n".join(map(str, result.warnings))
 
 
 def test_replicas_of_a_service_that_holds_data_are_refused(tmp_path: Path):

@@ -125,3 +125,14 @@ def test_a_url_password_to_a_host_outside_the_file_is_refused(tmp_path):
                                            r"in it whose host is no service of this file"):
         import_text(tmp_path, "services:\n  api:\n    image: x\n    environment:\n"
                               "      DATABASE_URL: postgres://app:pw@db.example.com:5432/app\n")
+
+
+def test_the_report_says_per_service_what_it_became():
+    result = import_compose(DATA / "networks-aliases.yml", environ={})
+    lines = [str(note) for note in result.notes if ": becomes " in str(note)]
+    prefix = f"{DATA / 'networks-aliases.yml'}: services."
+    assert lines == [
+        prefix + "app: becomes ECS service app; ports 8000; DATABASE_HOST = the address of db:5432; networks back, front",
+        prefix + "db: becomes ECS service db; ports 5432; secrets POSTGRES_PASSWORD <- db-postgres-password; "
+                 "networks back",
+        prefix + "proxy: becomes ECS service proxy; ports 80 public; UPSTREAM = the address of app:8000; networks front"]

@@ -31,6 +31,7 @@ from ecs_templates.importers.compose.keys import DATABASE_PORTS, TOP_LEVEL_KEYS,
 from ecs_templates.importers.compose.report import Finding, Report
 from ecs_templates.importers.compose.secrets import SecretBook
 from ecs_templates.importers.compose.service import Context, Draft, read_service
+from ecs_templates.importers.compose.summary import service_notes
 
 _SERVICE_HINTS = ("image", "build", "ports", "environment", "depends_on", "command")
 _NOT_NAME = re.compile(r"[^a-z0-9]+")
@@ -91,6 +92,7 @@ def import_compose(path: Path, *, environ: Mapping[str, str] | None = None,
         config, services = _checked(path, {**data, "stacks": list(plan.ALWAYS)})
     data["stacks"] = plan.stacks(config, services, report, rds=rds)
     config, services = _checked(path, data)
+    service_notes(data["application"]["containers"], {d.compose_name: d.name for d in drafts.values()}, report)
     plan.port_notes(drafts, services, report)
     _warn_task_size(config, report)
     return ImportResult(data, config, list(report.warnings), list(report.notes))

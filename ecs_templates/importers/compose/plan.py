@@ -111,7 +111,7 @@ def service_settings(drafts: Mapping[str, Draft], report: Report) -> dict[str, d
             asked = " and ".join(part for part in (f"{cpu} CPU units" if cpu else "",
                                                    f"{memory} MiB" if memory else "") if part)
             exact = (cpu in (None, size[0])) and (memory in (None, size[1]))
-            report.note(draft.compose_name, "deploy.resources.limits",
+            (report.note if exact else report.warn)(draft.compose_name, "deploy.resources.limits",
                         f"{asked} become the Fargate size {size[0]} CPU units / {size[1]} MiB of its service "
                         f"(services.tasks.{draft.name})" + ("" if exact else ", rounded up to the smallest "
                                                                              "size Fargate offers that holds them"))

@@ -64,6 +64,8 @@ def parser() -> argparse.ArgumentParser:
                          help="write the config here (default: standard output)")
     compose.add_argument("--lenient", action="store_true",
                          help="report keys without an ECS meaning as warnings instead of errors")
+    compose.add_argument("--profile", action="append", default=[], metavar="NAME",
+                         help="also import the services of this Compose profile (repeatable)")
     compose.set_defaults(run=run_import_compose)
 
     diagram = commands.add_parser("diagram", help="architecture diagram of each stack (Mermaid in Markdown, or SVG)")
@@ -208,7 +210,7 @@ def run_scan(args: argparse.Namespace) -> int:
 def run_import_compose(args: argparse.Namespace) -> int:
     from ecs_templates.importers.compose import import_compose, render_config
 
-    result = import_compose(args.file, environ=os.environ, lenient=args.lenient)
+    result = import_compose(args.file, environ=os.environ, lenient=args.lenient, profiles=args.profile)
     for warning in result.warnings:
         print(f"ecs-templates: warning: {warning}", file=sys.stderr)
     for note in result.notes:

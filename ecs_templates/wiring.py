@@ -46,11 +46,25 @@ def render(connection: Connection, host: Any) -> Any:
 
 def connection_environment(container: Container, network_mode: str,
                            service_hosts: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The environment variables that `uses` produces for one container."""
+    """The environment variables that `uses` produces for one container (those without a password)."""
     return {
         connection.env: render(connection, host_for(connection, network_mode, service_hosts))
-        for connection in container.uses
+        for connection in container.uses if connection.password is None
     }
+
+
+def secret_value(connection: Connection, host: Any, password_reference: str, password: Any) -> Sub:
+    """The SecretString of a value with a password in it: an Fn::Sub whose password is a dynamic reference.
+
+    `password_reference` is the `{{resolve:secretsmanager:${Password}...}}` text (builders/secrets.py),
+    `password` the value of its ${Password} (the ARN of the password's secret);
+    CloudFormation resolves it while it creates the secret, and never stores or logs the value:
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html
+    """
+    marks = {"host": "\x00host\x00", "password": "\x00password\x00"}
+    text = connection.format.format(port=connection.port, **marks).replace("${", "${!")
+    text = text.replace(marks["host"], "${Host}").replace(marks["password"], password_reference)
+    return Sub(text, Host=host, Password=password) if "${Host}" in text else Sub(text, Password=password)
 
 
 def links_for(container: Container, network_mode: str, in_task: set[str]) -> list[str]:

@@ -62,6 +62,19 @@ BAD = {
                            "docker-compose.yml: services.web.build.dockerfile: Dockerfile.prod does not exist"),
     "missing-variable": ("services:\n  web:\n    image: nginx:${TAG:?}\n",
                          "docker-compose.yml: services.web.image: required variable TAG is not set"),
+    "undeclared-network": ("services:\n  web:\n    image: nginx\n    networks: [front]\n",
+                           "docker-compose.yml: services.web.networks.front: network 'front' is not declared"),
+    "undeclared-volume": ("services:\n  db:\n    image: postgres\n    volumes: ['data:/var/lib/postgresql/data']\n",
+                          "docker-compose.yml: services.db.volumes[0]: volume 'data' is not defined"),
+    "unknown-depends-on": ("services:\n  web:\n    image: nginx\n    depends_on: [db]\n",
+                           "docker-compose.yml: services.web.depends_on.db: no service named 'db'"),
+    "no-shared-network": ("services:\n  web:\n    image: nginx\n    environment: {DB: 'db:5432'}\n"
+                          "    networks: [front]\n  db:\n    image: postgres\n    networks: [back]\n"
+                          "networks: {front: {}, back: {}}\n",
+                          "web reaches db by name, but they share no network (web: front; db: back); add one "
+                          "of db's networks to web's networks"),
+    "circular-extends": ("services:\n  a: {image: x, extends: b}\n  b: {image: y, extends: a}\n",
+                         "docker-compose.yml: services.a.extends: extends itself in a circle (a -> b -> a)"),
 }
 
 

@@ -109,8 +109,10 @@ def test_plain_text_passwords_become_one_secret_per_value(tmp_path):
 
 
 @pytest.mark.parametrize("value, fragment", [
-    ("postgres://app:${DB_PASSWORD}@db/app", "embeds the variable DB_PASSWORD in a longer value"),
-    ("postgres://app:hunter2@db/app", "holds a URL with a password in it"),
+    # inside a URL to a service of the file it becomes an assembled secret (test_compose_spec.py)
+    ("postgres://app:${DB_PASSWORD}@db/app", "holds a URL with a password in it whose host is no service"),
+    ("postgres://app:hunter2@db/app", "holds a URL with a password in it whose host is no service"),
+    ("host=db password=${DB_PASSWORD}", "embeds the variable DB_PASSWORD in a longer value"),
 ])
 def test_password_inside_a_longer_value_is_refused(tmp_path, value, fragment):
     with pytest.raises(ComposeError, match=rf"services\.app\.environment\.DATABASE_URL: {fragment}"):
@@ -267,10 +269,8 @@ def test_health_check_forms(tmp_path, health, expected):
 
 
 @pytest.mark.parametrize("health, fragment", [
-    ("test: [CMD, x]\ninterval: 1s", r"healthcheck\.interval: 1s is outside what ECS accepts \(5s to 300s\)"),
     ("test: [CMD, x]\ninterval: 10s\ntimeout: 500ms", r"healthcheck\.timeout: 500ms is not a whole number of seconds"),
-    ("test: [CMD, x]\ninterval: 10s\ntimeout: 30s", r"healthcheck\.timeout: 30s must be shorter than the interval"),
-    ("test: [CMD, x]\nretries: 20", r"healthcheck\.retries: 20 is outside what ECS accepts"),
+    ("test: [CMD, x]\nretries: many", r"healthcheck\.retries: expected a whole number of retries"),
     ("test: [RUN, x]", r"healthcheck\.test: expected \[CMD, \.\.\.\]"),
     ("test: [CMD, x]\ninterval: 10", r"healthcheck\.interval: '10' is not a duration"),
     ("interval: 10s", r"healthcheck\.test: missing: ECS does not run the image's HEALTHCHECK"),
@@ -278,6 +278,22 @@ def test_health_check_forms(tmp_path, health, expected):
 def test_bad_health_checks(tmp_path, health, fragment):
     with pytest.raises(ComposeError, match=r"services\.web\." + fragment):
         import_text(tmp_path, compose(WEB + "  healthcheck:\n" + textwrap.indent(health, "    ") + "\n"))
+
+
+@pytest.mark.parametrize("health, expected, warning", [
+    ("interval: 1s", (6, 5, 3, 0), r"healthcheck\.interval: 1s is outside what ECS accepts \(5s to 300s\); it becomes 5s"),
+    ("interval: 10s\ntimeout: 30s", (31, 30, 3, 0), r"healthcheck\.interval: 10s is not longer than the timeout \(30s\).*becomes 31s"),
+    ("interval: 10s\ntimeout: 10s", (11, 10, 3, 0), r"healthcheck\.interval: .*becomes 11s"),
+    ("interval: 300s\ntimeout: 120s\nretries: 20", (300, 120, 10, 0), r"healthcheck\.retries: 20 is outside .*it becomes 10"),
+    ("interval: 400s\ntimeout: 1s\nstart_period: 10m", (300, 2, 3, 300), r"healthcheck\.start_period: 600s .*it becomes 300s"),
+    ("interval: 5s\ntimeout: 5s", (6, 5, 3, 0), r"healthcheck\.interval: 5s is not longer"),
+])
+def test_health_check_adapted_to_ecs_bounds(tmp_path, health, expected, warning):
+    result = import_text(tmp_path, compose(WEB + "  healthcheck:\n" +
+                                           textwrap.indent("test: [CMD, x]\n" + health, "    ") + "\n"))
+    check = result.config.application.container("web").health_check
+    assert (check.interval, check.timeout, check.retries, check.start_period) == expected
+    assert re.search(warning, warnings_text(result))
 
 
 def test_resources_deploy_and_legacy(tmp_path):
@@ -362,8 +378,8 @@ def test_named_volumes_labels_and_tags_render_in_the_task_definition(tmp_path):
     ("web:\n  image: x\n  network_mode: none\n", "", "services.web.network_mode", "'none' has no ECS meaning here"),
     ("web:\n  image: x\n  volumes: ['./data:/var/lib/data']\n", "", "services.web.volumes[0]",
      "a writable bind mount of a directory Compose would create"),
-    ("web:\n  image: x\n  networks: [front]\n", "networks:\n  front: {}\n", "networks",
-     "all containers of one ECS task share one network"),
+    ("web:\n  image: x\n  networks: [front]\n", "networks:\n  front: {external: true}\n", "networks.front.external",
+     "a network made outside this file has no ECS meaning here"),
     ("web:\n  image: x\n  volumes: [data:/d]\n", "volumes:\n  data: {driver: local}\n", "volumes.data.driver",
      "no drivers"),
 ])
@@ -381,6 +397,16 @@ def test_keys_without_ecs_meaning_are_errors_or_warnings_with_lenient(tmp_path, 
 def test_keys_ecs_handles_its_own_way_are_warnings(tmp_path, key, value):
     result = import_text(tmp_path, compose(WEB + f"  {key}: {value}\n"))
     assert f"services.web.{key}: " in warnings_text(result)
+
+
+@pytest.mark.parametrize("value, seconds, fragment", [
+    ("45s", 45, "becomes the container's stopTimeout: 45s"),
+    ("5m", 120, "becomes the container's stopTimeout: 120s (300s is outside ECS's 2s to 120s)"),
+])
+def test_stop_grace_period_becomes_stop_timeout_with_a_warning(tmp_path, value, seconds, fragment):
+    result = import_text(tmp_path, compose(WEB + f"  stop_grace_period: {value}\n"))
+    assert f"services.web.stop_grace_period: {fragment}" in warnings_text(result)
+    assert container_definitions(result.config, "awsvpc")["web"]["StopTimeout"] == seconds
 
 
 def test_extension_fields_are_ignored_as_compose_does(tmp_path):
@@ -466,3 +492,9 @@ def test_password_variable_outside_environment_is_refused(tmp_path):
               image: redis:7
               command: redis-server --requirepass ${REDIS_PASSWORD}
         """), environ={"REDIS_PASSWORD": "pw"})
+
+
+def test_dotted_environment_names_pass_as_docker_passes_them(tmp_path):
+    result = import_text(tmp_path, compose("es:\n  image: elasticsearch:8.15.0\n  environment:\n"
+                                           "    discovery.type: single-node\n"))
+    assert environment(container_definitions(result.config, "awsvpc")["es"]) == {"discovery.type": "single-node"}

@@ -30,6 +30,11 @@ SHAPES = {
         f"zoo{n}": ({(f"zoo{m}", port) for m in (1, 2, 3) if m != n for port in (2888, 3888)},
                     [(f"zoo{n}", 2181), (f"zoo{n}", 2888), (f"zoo{n}", 3888)], [f"Zoo{n}Data", f"Zoo{n}Datalog"],
                     None) for n in (1, 2, 3)},
+    # Two networks: the proxy reaches the app only; the app reaches db under its alias `database`.
+    "networks-aliases.yml": {
+        "proxy": (set(), [("proxy", 80)], [], 80),
+        "app": ({("proxy", 8000)}, [("app", 8000)], [], None),
+        "db": ({("app", 5432)}, [("db", 5432)], ["DbVarLibPostgresqlData"], None)},
     "elasticsearch-kibana.yml": {
         "kibana": (set(), [("kibana", 5601)], [], 5601),
         "elasticsearch": ({("kibana", 9200)}, [("elasticsearch", 9200), ("elasticsearch", 9300)], ["Esdata"], None)},
@@ -151,8 +156,9 @@ def test_app_protocol_replicas_and_limits_map_to_the_service():
     assert (search.cpu, search.memory) == (2048, 4096)  # 1.5 CPUs and 3 GiB, rounded up to a Fargate size
     notes = "\n".join(map(str, result.notes))
     assert "services.kibana.ports: 5601/tcp speaks http (compose app_protocol)" in notes
+    # rounded: a warning that gives the size
     assert ("1536 CPU units and 3072 MiB become the Fargate size 2048 CPU units / 4096 MiB of its service "
-            "(services.tasks.elasticsearch), rounded up") in notes
+            "(services.tasks.elasticsearch), rounded up") in "\n".join(map(str, result.warnings))
 
 
 def test_replicas_of_a_service_that_holds_data_are_refused(tmp_path: Path):

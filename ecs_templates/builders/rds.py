@@ -129,7 +129,7 @@ def add_database(template: Template, settings: RdsSettings, replacement: Replace
 def master_password(database: rds.DBInstance) -> SecretSource:
     """The `password` key of the secret RDS manages, for a container's `secrets`."""
     arn = GetAtt(database, "MasterUserSecret.SecretArn")
-    return SecretSource(arn=arn, value_from=Sub("${Arn}:password::", Arn=arn))
+    return SecretSource(arn=arn, value_from=Sub("${Arn}:password::", Arn=arn), json_key="password")
 
 
 def endpoint(database: rds.DBInstance) -> Any:

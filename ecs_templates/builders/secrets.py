@@ -20,6 +20,7 @@ class SecretSource:
 
     arn: Any
     value_from: Any
+    json_key: str | None = None   # the key of the value in the secret's JSON (RDS: password)
 
 
 def secret_arn(secret: secretsmanager.Secret | SecretSource) -> Any:
@@ -30,6 +31,34 @@ def secret_arn(secret: secretsmanager.Secret | SecretSource) -> Any:
 def secret_value_from(secret: secretsmanager.Secret | SecretSource) -> Any:
     """What a container definition's `Secrets[].ValueFrom` says."""
     return secret.value_from if isinstance(secret, SecretSource) else Ref(secret)
+
+
+def assembled_secret_key(container: str, env: str) -> str:
+    """The key of an assembled value among a task's secrets (no secret name holds a '/')."""
+    return f"{container}/{env}"
+
+
+def password_reference(secret: secretsmanager.Secret | SecretSource) -> tuple[str, Any]:
+    """The dynamic reference to the secret's value inside an Fn::Sub, and the value of its ${Password}."""
+    key = secret.json_key if isinstance(secret, SecretSource) else None
+    return "{{resolve:secretsmanager:${Password}" + (f":SecretString:{key}" if key else "") + "}}", secret_arn(secret)
+
+
+def add_assembled_secret(template: Template, logical_name: str, *, description: str, value: Any,
+                         kms_key_id: object = NoValue) -> secretsmanager.Secret:
+    """A value that holds a password (a database URL), assembled by CloudFormation from the password's secret.
+
+    The template holds the shape of the value and a dynamic reference to the password, never the
+    password: "You can use a dynamic reference for a secret in any resource property"
+    (https://docs.aws.amazon.com/secretsmanager/latest/userguide/cfn-example_reference-secret.html).
+    The value follows a new password at the next stack update, as dynamic references do. It is derived
+    data, so it goes with the stack.
+    """
+    return template.add_resource(secretsmanager.Secret(
+        logical_name, Description=description, SecretString=value,
+        **({} if kms_key_id is NoValue else {"KmsKeyId": kms_key_id}),
+        # Derived from the password's secret, which is kept: nothing is lost when this one goes.
+        DeletionPolicy="Delete", UpdateReplacePolicy="Delete"))
 
 
 def add_generated_secret(template: Template, secret: GeneratedSecret, *, app_name: str,

@@ -7,7 +7,7 @@ from troposphere import NoValue, Ref, Tags, Template, ecs, logs
 
 from ecs_templates import wiring
 from ecs_templates.builders.linux import host_mount_points, host_volumes, linux_properties
-from ecs_templates.builders.secrets import secret_value_from
+from ecs_templates.builders.secrets import assembled_secret_key, secret_value_from
 from ecs_templates.config import instance_types
 from ecs_templates.config.container_options import check_launch_type
 from ecs_templates.config.model import Application, Container
@@ -74,7 +74,9 @@ def container_definition(container: Container, *, network_mode: str, image: Any,
         "Environment": [ecs.Environment(Name=name, Value=value)
                         for name, value in sorted(environment.items())],
         "Secrets": [ecs.Secret(Name=name, ValueFrom=secret_value_from(secrets[secret]))
-                    for name, secret in container.secrets],
+                    for name, secret in container.secrets]
+        + [ecs.Secret(Name=use.env, ValueFrom=secret_value_from(secrets[assembled_secret_key(container.name, use.env)]))
+           for use in container.uses if use.password],
         "HealthCheck": ecs.HealthCheck(
             Command=list(health.command), Interval=health.interval, Timeout=health.timeout,
             Retries=health.retries, StartPeriod=health.start_period) if health else None,
@@ -88,6 +90,7 @@ def container_definition(container: Container, *, network_mode: str, image: Any,
         "Cpu": container.cpu,
         "Memory": container.memory,
         "MemoryReservation": container.memory_reservation,
+        "StopTimeout": container.stop_timeout,
         "DockerLabels": dict(container.labels) or None,
         "MountPoints": [ecs.MountPoint(SourceVolume=mount.volume, ContainerPath=mount.path,
                                        ReadOnly=mount.read_only)

@@ -11,6 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping
 
+import re
+
 import yaml
 
 from ecs_templates.config.container_loader import OPTION_KEYS, container_options
@@ -175,6 +177,8 @@ def parse_secret(name: str, data: Any) -> GeneratedSecret:
     )
 
 
+NETWORK_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
 # The keys of application.containers.<name>, each with its one-line description (docs/configuration.md).
 CONTAINER_KEYS = {
     "image": "the image to run (required); pushed to this account's ECR repository by push-images",
@@ -186,7 +190,8 @@ CONTAINER_KEYS = {
     "essential": "false: a one-shot job; it runs in the task of each service that waits for it",
     "depends_on": "container -> START | COMPLETE | SUCCESS | HEALTHY (start order; across services, CloudFormation order)",
     "links": "bridge-mode links (ecs-ec2)",
-    "uses": "list of {container, port, env, format}: the address of another container, written per stack",
+    "uses": "list of {container, port, env, format, password}: the address of another container, written per "
+            "stack; with password (a secret), {password} in format and the whole value a secret",
     "command": "the command, as a list",
     "entry_point": "the entry point, as a list",
     "working_directory": "the working directory",
@@ -198,6 +203,9 @@ CONTAINER_KEYS = {
     "mounts": "list of {volume, path, read_only}: named volumes (on EFS in the services stacks)",
     "sidecar_of": "the service whose task this container joins in the services stacks",
     **OPTION_KEYS,
+    "stop_timeout": "seconds between SIGTERM and SIGKILL when the task stops (2-120; default ECS's 30)",
+    "networks": "the networks it joins in the services stacks (default: one shared network); a service "
+                "reaches another only through a network they share",
 }
 
 
@@ -236,7 +244,27 @@ def parse_container(name: str, data: Any) -> Container:
                      for index, item in enumerate(get_list(data, "mounts", path))),
         sidecar_of=get_str(data, "sidecar_of", path, default=None),
         **options,
+        **parse_networks(data, path),
+        **parse_stop_timeout(data, path),
     )
+
+
+def parse_stop_timeout(data: Mapping[str, Any], path: str) -> dict[str, Any]:
+    """`stop_timeout`: ECS takes 2 to 120 seconds (Fargate's maximum; the EC2 agent default is 30):
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html"""
+    return {"stop_timeout": get_int(data, "stop_timeout", path, default=None, minimum=2, maximum=120)}
+
+
+def parse_networks(data: Mapping[str, Any], path: str) -> dict[str, Any]:
+    """The container's `networks` (each named once), as Container keywords."""
+    networks = get_str_list(data, "networks", path)
+    for index, network in enumerate(networks):
+        if not NETWORK_PATTERN.match(network):
+            raise ConfigError(join(join(path, "networks"), index),
+                              f"{network!r} is not a network name; use letters, digits, '_' and '-'")
+        if network in networks[:index]:
+            raise ConfigError(join(join(path, "networks"), index), f"{network} is listed twice")
+    return {"networks": tuple(sorted(networks))}
 
 
 def parse_mount(data: Any, path: str) -> Mount:
@@ -295,19 +323,24 @@ def parse_dependencies(data: Any, path: str) -> tuple[Dependency, ...]:
 
 def parse_connection(data: Any, path: str) -> Connection:
     data = expect_mapping(data, path)
-    check_keys(data, ("container", "port", "env", "format"), path)
+    check_keys(data, ("container", "port", "env", "format", "password"), path)
     connection = Connection(
         container=get_str(data, "container", path),
         port=get_int(data, "port", path, minimum=1, maximum=65535),
         env=get_str(data, "env", path),
         format=get_str(data, "format", path, default="{host}:{port}"),
+        password=get_str(data, "password", path, default=None),
     )
     if "{host}" not in connection.format:
         raise ConfigError(join(path, "format"), "must contain {host}, e.g. '{host}:{port}' or '{host}'")
     try:
-        connection.format.format(host="h", port=1)
+        connection.format.format(host="h", port=1, **({"password": "p"} if connection.password else {}))
     except (KeyError, IndexError, ValueError):
-        raise ConfigError(join(path, "format"), "may use only {host} and {port}") from None
+        raise ConfigError(join(path, "format"), "may use only {host} and {port}"
+                          + (" and {password}" if connection.password else "")) from None
+    if connection.password and "{password}" not in connection.format:
+        raise ConfigError(join(path, "format"), "must contain {password}, where the secret `password` goes, "
+                                                "e.g. 'mysql://root:{password}@{host}:{port}/app'")
     return connection
 
 

@@ -17,7 +17,8 @@ from ecs_templates.config.settings import section, setting
 from ecs_templates.errors import ConfigError
 
 __all__ = ["NAME_PATTERN", "check_fargate_size", "check_fits_instance", "check_name"]  # re-exported
-ENV_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Dots included: Docker and ECS pass them, and images read them (Elasticsearch's `discovery.type`).
+ENV_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 DEPENDENCY_CONDITIONS = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
 NETWORK_MODES = ("bridge", "awsvpc")
 VOLUME_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
@@ -56,6 +57,9 @@ class Dependency:
     condition: str = "START"
 
 
+DEFAULT_NETWORK = "default"
+
+
 @dataclass(frozen=True)
 class Connection:
     """This container talks to `container` on `port`; the address goes into `env`.
@@ -69,6 +73,9 @@ class Connection:
     port: int
     env: str
     format: str = "{host}:{port}"
+    # An application secret whose value fills `{password}` in `format` (a URL or connection string
+    # with a password): the whole value then becomes a secret of its own (builders/secrets.py).
+    password: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,10 +132,18 @@ class Container:
     copies: tuple[FileCopy, ...] = ()
     host_mounts: tuple[HostMount, ...] = ()
     linux: LinuxOptions | None = None
+    # The networks it joins in the services stacks (compose networks); () is the one default network.
+    networks: tuple[str, ...] = ()
+    # Seconds between SIGTERM and SIGKILL when the task stops (ECS stopTimeout); None: ECS's 30.
+    stop_timeout: int | None = None
 
     @property
     def path(self) -> str:
         return f"application.containers.{self.name}"
+
+    @property
+    def network_names(self) -> frozenset[str]:
+        return frozenset(self.networks or (DEFAULT_NETWORK,))
 
     def __post_init__(self) -> None:
         check_name(self.name, self.path)
@@ -225,6 +240,10 @@ class Application:
                 _check_target(container, link.split(":")[0], by_name, "links")
             for connection in container.uses:
                 _check_target(container, connection.container, by_name, "uses")
+                if connection.password is not None and connection.password not in secret_names:
+                    raise ConfigError(f"{container.path}.uses.{connection.container}.password",
+                                      f"refers to secret {connection.password!r}, which application.secrets "
+                                      f"does not define (defined: {', '.join(sorted(secret_names)) or 'none'})")
                 target_ports = {port.container_port for port in by_name[connection.container].ports}
                 if connection.port not in target_ports:
                     raise ConfigError(

@@ -181,6 +181,7 @@ def _links(app: Application, services: dict[str, Service]) -> tuple[Link, ...]:
     def add(client: str, server: str, port: int | None) -> None:
         if client == server or server not in services:
             return
+        _check_shared_network(services[client], services[server])
         if not services[server].endpoints:
             raise ConfigError(f"application.containers.{server}.ports",
                               f"{client} reaches {server} by name, but {server} has no port and the image table "
@@ -205,6 +206,20 @@ def _links(app: Application, services: dict[str, Service]) -> tuple[Link, ...]:
                 for server, port in named_hosts(key, value, services) + _chained_ports(value, services):
                     add(client, server, port)
     return tuple(sorted(found, key=lambda link: (link.server, link.client, link.port, link.transport)))
+
+
+def _check_shared_network(client: Service, server: Service) -> None:
+    """Least privilege between services: a client reaches a server only through a network they share.
+
+    Each network stands for who may talk to whom, as in Compose; the services stacks then open the
+    server's security group to that client alone, on the ports its references name (traffic.py).
+    """
+    mine, theirs = client.main.network_names, server.main.network_names
+    if not mine & theirs:
+        raise ConfigError(f"application.containers.{client.name}.networks",
+                          f"{client.name} reaches {server.name} by name, but they share no network "
+                          f"({client.name}: {', '.join(sorted(mine))}; {server.name}: {', '.join(sorted(theirs))}); "
+                          f"add one of {server.name}'s networks to {client.name}'s networks, or remove the reference")
 
 
 def _chained_ports(value: str, names: Iterable[str]) -> list[tuple[str, int]]:

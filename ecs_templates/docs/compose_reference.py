@@ -30,6 +30,9 @@ MAPPED: dict[str, tuple[str, str]] = {
               "missing context or Dockerfile is an error"),
     "cap_add": ("`linux.cap_add`", "Fargate takes SYS_PTRACE only; any other refused, naming the EC2 launch type"),
     "cap_drop": ("`linux.cap_drop`", "every launch type"),
+    "networks": ("`networks`", "a service reaches another only through a network they share (security groups "
+                 "follow); aliases become `uses` of the aliased service; `external: true` is refused"),
+    "stop_grace_period": ("`stop_timeout`", "kept within ECS's 2 to 120 seconds, with a warning"),
     "devices": ("`linux.devices`", "EC2 only (ecs-ec2, or services.launch_type: ec2)"),
     "init": ("`linux.init`", "every launch type (initProcessEnabled)"),
     "network_mode": ("`host`: ecs-ec2 in host mode", "the services stacks refuse it, naming ecs-ec2"),

@@ -12,7 +12,9 @@ from ecs_templates.builders import iam
 from ecs_templates.builders.images import add_image_parameters
 from ecs_templates.builders.logs import add_log_group
 from ecs_templates.builders.registry import NAME_PREFIX_PARAMETER, repository_arn
-from ecs_templates.builders.secrets import add_generated_secret, secret_arn
+from ecs_templates import wiring
+from ecs_templates.builders.secrets import (add_assembled_secret, add_generated_secret, assembled_secret_key,
+                                            password_reference, secret_arn)
 from ecs_templates.builders.task_definition import add_task_definition
 from ecs_templates.builders.template import add_condition, add_output, add_parameter
 from ecs_templates.config.model import LOG_RETENTION_DAYS, Config, Container
@@ -99,11 +101,22 @@ def add_application_task(template: Template, config: Config, *, family: str, net
     app = config.application
     chosen = list(containers if containers is not None else app.containers)
     used_secrets = sorted({secret for container in chosen for _, secret in container.secrets})
-    secrets_key, decrypt_secrets = add_secrets_kms_key(template) if used_secrets else (NoValue, None)
+    assembled = [(container, use) for container in chosen for use in container.uses if use.password]
+    needed = set(used_secrets) | {use.password for _, use in assembled}
+    secrets_key, decrypt_secrets = add_secrets_kms_key(template) if needed else (NoValue, None)
     available: dict[str, Any] = dict(secrets or {})
     created = {secret.name: add_generated_secret(template, secret, app_name=app.name, kms_key_id=secrets_key)
-               for secret in app.secrets if secret.name in used_secrets and secret.name not in available}
+               for secret in app.secrets if secret.name in needed and secret.name not in available}
     available.update(created)
+    for container, use in assembled:
+        reference, password = password_reference(available[use.password])
+        key = assembled_secret_key(container.name, use.env)
+        available[key] = add_assembled_secret(
+            template, logical_id(f"{prefix}-{container.name}-{use.env}", "value"),
+            description=f"{use.env} of {container.name} in {app.name}, assembled from secret {use.password}",
+            value=wiring.secret_value(use, wiring.host_for(use, network_mode, service_hosts), reference, password),
+            kms_key_id=secrets_key)
+        used_secrets.append(key)
     log_group = add_log_group(template, family, retention_days=add_log_retention_parameter(template, config),
                               kms_key_id=add_logs_kms_key(template))
     images = add_image_parameters(template, app, chosen)

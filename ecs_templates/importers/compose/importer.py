@@ -11,7 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from ecs_templates.config.fields import type_name
 from ecs_templates.config.loader import parse_config, read_yaml_file
@@ -21,19 +21,24 @@ from ecs_templates.config.addresses import find_address
 from ecs_templates.config import images
 from ecs_templates.config.topology import Topology, topology
 from ecs_templates.importers.compose import options, plan
+from ecs_templates.importers.compose.assembly import assemble
+from ecs_templates.importers.compose.environment import PASSWORD_MARK
+from ecs_templates.importers.compose.extension import apply_ports, merged_tasks, rds_choice, read_extension
+from ecs_templates.importers.compose.networks import declared_networks
 from ecs_templates.importers.compose.reach import give_ports, hosts_of
 from ecs_templates.importers.compose.interpolation import InterpolationError, dotenv_variables, resolve
 from ecs_templates.importers.compose.keys import DATABASE_PORTS, TOP_LEVEL_KEYS, TOP_LEVEL_UNSUPPORTED
 from ecs_templates.importers.compose.report import Finding, Report
 from ecs_templates.importers.compose.secrets import SecretBook
 from ecs_templates.importers.compose.service import Context, Draft, read_service
+from ecs_templates.importers.compose.summary import service_notes
 
 _SERVICE_HINTS = ("image", "build", "ports", "environment", "depends_on", "command")
 _NOT_NAME = re.compile(r"[^a-z0-9]+")
 _CONTAINER_ORDER = ("image", "essential", "ports", "environment", "secrets", "uses", "depends_on",
                     "health_check", "command", "entry_point", "working_directory", "user", "cpu",
-                    "memory", "memory_reservation", "labels", "mounts", "build", "copies", "host_mounts",
-                    "linux")
+                    "memory", "memory_reservation", "labels", "mounts", "networks", "stop_timeout", "build", "copies",
+                    "host_mounts", "linux")
 
 
 @dataclass(frozen=True)
@@ -45,14 +50,17 @@ class ImportResult:
 
 
 def import_compose(path: Path, *, environ: Mapping[str, str] | None = None,
-                   lenient: bool = False) -> ImportResult:
-    """Read the Compose file at `path`; variables come from `environ` (default: os.environ) and `.env`."""
+                   lenient: bool = False, profiles: Sequence[str] = ()) -> ImportResult:
+    """Read the Compose file at `path`; variables come from `environ` (default: os.environ) and `.env`.
+
+    `profiles` are the Compose profiles to start (`--profile`): services of other profiles are left out.
+    """
     report = Report(str(path), lenient=lenient)
     try:
         document = read_yaml_file(path, "Compose file")
     except ConfigError as error:
         raise ComposeError(str(path), "", error.message.replace(f"Compose file {path} ", "")) from None
-    document = _check_document(document, report)
+    document = assemble(_check_document(document, report), path, report, profiles)
     environ = dict(os.environ if environ is None else environ)
     variables = {**_dotenv(path.parent, environ, report), **environ}
     book = SecretBook(path.name)
@@ -60,8 +68,11 @@ def import_compose(path: Path, *, environ: Mapping[str, str] | None = None,
     context = Context(report=report, variables=variables, book=book, directory=path.parent,
                       services=services,
                       volumes=_volumes(document.get("volumes"), variables, report),
-                      secrets=_secrets(document.get("secrets"), variables, book, report))
+                      secrets=_secrets(document.get("secrets"), variables, book, report),
+                      networks=declared_networks(document.get("networks"), report))
     drafts = {name: read_service(context, name, document["services"][name]) for name in sorted(services)}
+    extensions = {name: read_extension(report, name, document["services"][name]) for name in drafts}
+    apply_ports(extensions, drafts, report)
     give_ports(drafts, report)
     uses = _wire_addresses(drafts, report)
     data: dict[str, Any] = {"application": {
@@ -74,13 +85,16 @@ def import_compose(path: Path, *, environ: Mapping[str, str] | None = None,
     _warn_volumes(drafts, report)
     config, services = _checked(path, {**data, "stacks": list(plan.ALWAYS)})
     plan.check_replicas(drafts, services, report)
-    tasks = plan.service_settings(drafts, report)
-    if tasks:
-        data["services"] = {"tasks": tasks}
+    tasks = merged_tasks(extensions, drafts, plan.service_settings(drafts, report))
+    rds, replace = rds_choice(extensions, drafts, [s.name for s in services.services if s.database])
+    section = {**({"tasks": tasks} if tasks else {}), **({"rds": {"replace": replace}} if replace else {})}
+    if section:
+        data["services"] = section
         config, services = _checked(path, {**data, "stacks": list(plan.ALWAYS)})
-    data["stacks"] = plan.stacks(config, services, report)
+    data["stacks"] = plan.stacks(config, services, report, rds=rds)
     options.choose_ec2(data, config, report)
     config, services = _checked(path, data)
+    service_notes(data["application"]["containers"], {d.compose_name: d.name for d in drafts.values()}, report)
     plan.port_notes(drafts, services, report)
     _warn_task_size(config, report)
     return ImportResult(data, config, list(report.warnings), list(report.notes))
@@ -255,8 +269,14 @@ def _wire_addresses(drafts: Mapping[str, Draft], report: Report) -> dict[str, li
             del draft.environment[variable]
             use: dict[str, Any] = {"container": target.name, "port": port, "env": variable}
             if address.format != "{host}:{port}":
-                use["format"] = address.format
+                use["format"] = address.format.replace(PASSWORD_MARK, "{password}")
+            if variable in draft.assembled:
+                use["password"] = draft.assembled[variable]
             uses.append(use)
+        for variable in sorted(set(draft.assembled) & set(draft.environment)):
+            raise report.error(draft.compose_name, f"environment.{variable}",
+                               "holds a URL with a password in it whose host is no service of this file, so the "
+                               "import cannot assemble it on ECS; pass the password in a variable of its own")
         for key in ("command", "entry_point"):
             for word in draft.data.get(key, []):
                 address = find_address("HOST", word, hosts)

@@ -12,17 +12,15 @@ import re
 TOP_LEVEL_KEYS = ("version", "name", "services", "volumes", "secrets", "networks", "configs",
                   "include", "models")
 TOP_LEVEL_UNSUPPORTED = {
-    "networks": "has no ECS meaning here: all containers of one ECS task share one network",
     "configs": "has no ECS meaning here: ECS does not mount config files; bake the file into "
                "the image or pass the values as environment variables",
-    "include": "has no ECS meaning here: merge the included files into one Compose file first",
     "models": "has no ECS meaning here: ECS has no model runner",
 }
 
 SERVICE_MAPPED = frozenset((
     "image", "ports", "expose", "environment", "env_file", "command", "entrypoint", "depends_on",
     "healthcheck", "deploy", "secrets", "volumes", "links", "working_dir", "user", "labels",
-    "cpus", "cpu_shares", "mem_limit", "mem_reservation",
+    "cpus", "cpu_shares", "mem_limit", "mem_reservation", "networks", "stop_grace_period",
 )) | frozenset(("build", "cap_add", "cap_drop", "sysctls", "ulimits", "shm_size", "init", "privileged",
                 "tmpfs", "devices", "network_mode"))  # importers/compose/options.py
 
@@ -37,9 +35,6 @@ SERVICE_NOTED = {
 }
 
 _WHY = {
-    "networks": "all containers of one ECS task share one network",
-    "extends": "resolve extends (docker compose config) before importing",
-    "profiles": "every service of the file is imported; remove the ones the task should not run",
     "volumes_from": "mount the same named volume in both services instead",
     "external_links": "containers outside the task are not reachable by name",
     "extra_hosts": "host entries are not portable between network modes",
@@ -53,11 +48,11 @@ SERVICE_UNSUPPORTED_KEYS = frozenset((
     "annotations", "attach", "blkio_config", "cgroup", "cgroup_parent",
     "configs", "cpu_count", "cpu_percent", "cpu_period", "cpu_quota", "cpu_rt_period", "cpu_rt_runtime",
     "cpuset", "credential_spec", "develop", "device_cgroup_rules", "dns", "dns_opt",
-    "dns_search", "domainname", "driver_opts", "extends", "external_links", "extra_hosts", "gpus",
+    "dns_search", "domainname", "driver_opts", "external_links", "extra_hosts", "gpus",
     "group_add", "hostname", "ipc", "isolation", "label_file", "mac_address", "memswap_limit",
-    "mem_swappiness", "models", "networks", "oom_kill_disable", "oom_score_adj", "pid",
-    "pids_limit", "post_start", "pre_stop", "profiles", "provider", "read_only",
-    "runtime", "scale", "security_opt", "stdin_open", "stop_grace_period", "stop_signal",
+    "mem_swappiness", "models", "oom_kill_disable", "oom_score_adj", "pid",
+    "pids_limit", "post_start", "pre_stop", "provider", "read_only",
+    "runtime", "scale", "security_opt", "stdin_open", "stop_signal",
     "storage_opt", "tty", "use_api_socket", "userns_mode", "uts",
     "volume_driver", "volumes_from", "net", "dockerfile",
 ))

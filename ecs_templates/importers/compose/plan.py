@@ -32,11 +32,20 @@ ALWAYS = ("ecr", "ecs-services")
 SINGLE_TASK = ("ecs-ec2", "ecs-fargate")
 
 
-def stacks(config: Config, result: Topology, report: Report) -> list[str]:
-    """The stacks this application can run as, in build order; a note for each one left out."""
+def stacks(config: Config, result: Topology, report: Report, *, rds: bool | None = None) -> list[str]:
+    """The stacks this application can run as, in build order; a note for each one left out.
+
+    `rds` is what the file's `x-ecs` says: True (RDS is asked for: an error if it cannot be),
+    False (no service is to be replaced), None (when the application allows it).
+    """
     chosen, reasons = set(ALWAYS), []
     clash = single_task_port_clashes(config.application)
-    if clash is None:
+    apart = _separate_networks(result)
+    if apart is not None:
+        reasons.append(f"{' and '.join(SINGLE_TASK)} left out: they run every service in one task (one "
+                       f"network), and the file keeps {apart[0]} and {apart[1]} on networks that share "
+                       "nothing; ecs-services runs each as its own service")
+    elif clash is None:
         chosen.update(SINGLE_TASK)
     else:
         first, second, port = clash
@@ -44,9 +53,13 @@ def stacks(config: Config, result: Topology, report: Report) -> list[str]:
                        f"network), and {first} and {second} both listen on {port.protocol.upper()} "
                        f"{port.container_port}; ecs-services runs each as its own service")
     try:
+        if rds is False:
+            raise ConfigError("x-ecs", "x-ecs rds: false keeps every database service as a container")
         found = replacements(config, result)
     except ConfigError as error:
         reason = re.sub(rf"(, or|;) remove {RDS_STACK} from stacks$", "", error.message)
+        if rds is True:
+            raise report.error(None, "x-ecs.rds", f"true, but {RDS_STACK} cannot replace the database: {reason}")
         reasons.append(f"{RDS_STACK} left out: {reason}")
     else:
         chosen.add(RDS_STACK)
@@ -56,6 +69,16 @@ def stacks(config: Config, result: Topology, report: Report) -> list[str]:
     for line in [", ".join(names)] + reasons:
         report.note(None, "stacks", line)
     return names
+
+
+def _separate_networks(result: Topology) -> tuple[str, str] | None:
+    """Two services on networks that share nothing, which one task (one network) would join."""
+    services = sorted(result.services, key=lambda service: service.name)
+    for index, first in enumerate(services):
+        for second in services[index + 1:]:
+            if not first.main.network_names & second.main.network_names:
+                return first.name, second.name
+    return None
 
 
 def fargate_size(cpu: int | None, memory: int | None) -> tuple[int, int] | None:
@@ -88,7 +111,7 @@ def service_settings(drafts: Mapping[str, Draft], report: Report) -> dict[str, d
             asked = " and ".join(part for part in (f"{cpu} CPU units" if cpu else "",
                                                    f"{memory} MiB" if memory else "") if part)
             exact = (cpu in (None, size[0])) and (memory in (None, size[1]))
-            report.note(draft.compose_name, "deploy.resources.limits",
+            (report.note if exact else report.warn)(draft.compose_name, "deploy.resources.limits",
                         f"{asked} become the Fargate size {size[0]} CPU units / {size[1]} MiB of its service "
                         f"(services.tasks.{draft.name})" + ("" if exact else ", rounded up to the smallest "
                                                                              "size Fargate offers that holds them"))

@@ -30,9 +30,13 @@ class Reference:
 
 
 def hosts_of(draft: Draft, drafts: Mapping[str, Draft]) -> dict[str, str]:
-    """The names under which `draft` reaches the other services (compose names, ECS names, link aliases)."""
+    """The names under which `draft` reaches the other services (compose and ECS names, network and link aliases)."""
     hosts = {other.compose_name: other.name for other in drafts.values()}
     hosts.update({other.name: other.name for other in drafts.values()})
+    mine = set(draft.networks or ("default",))
+    for other in drafts.values():
+        # A network alias resolves for the services on that network only, as in Compose.
+        hosts.update({alias: other.name for alias, network in other.aliases.items() if network in mine})
     hosts.update(draft.links)
     return {host: container for host, container in hosts.items() if container != draft.name}
 

@@ -11,24 +11,24 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from ecs_templates.config.fields import type_name
-from ecs_templates.config.model import APP_PROTOCOLS, ENV_NAME_PATTERN
+from ecs_templates.config.model import ENV_NAME_PATTERN
 from ecs_templates.importers.compose import options, values
-from ecs_templates.importers.compose.environment import Plain, classify
+from ecs_templates.importers.compose.environment import Assembled, Plain, classify
+from ecs_templates.importers.compose.env_files import env_files, read_env_file, secret_files
+from ecs_templates.importers.compose.health import read_health_check
+from ecs_templates.importers.compose.ports import read_ports
+from ecs_templates.importers.compose.resources import read_resources, stop_grace_period
+from ecs_templates.importers.compose.networks import service_networks
 from ecs_templates.importers.compose.interpolation import (
     InterpolationError,
     Node,
     Reference,
-    evaluate,
     parse,
-    parse_dotenv,
     resolve,
     variables_in,
 )
 from ecs_templates.importers.compose.keys import (
     CONDITIONS,
-    DATABASE_PORTS,
-    DEPLOY_KEYS,
-    RESOURCE_KEYS,
     SERVICE_MAPPED,
     SERVICE_NOTED,
     SERVICE_UNSUPPORTED_KEYS,
@@ -38,8 +38,6 @@ from ecs_templates.importers.compose.keys import (
 from ecs_templates.importers.compose.report import Report
 from ecs_templates.importers.compose.secrets import SecretBook
 
-SECRETS_DIRECTORY = "/run/secrets/"
-_HEALTH_LIMITS = {"interval": (5, 300), "timeout": (2, 120), "start_period": (0, 300)}
 
 
 @dataclass
@@ -60,6 +58,9 @@ class Draft:
     sources: dict[int, str] = field(default_factory=dict)   # port -> where it came from (the import report)
     replicas: int | None = None                               # deploy.replicas
     limits: dict[str, int] = field(default_factory=dict)      # deploy.resources.limits: cpu units, memory MiB
+    assembled: dict[str, str] = field(default_factory=dict)   # variable -> password secret (URL values)
+    networks: tuple[str, ...] = ()                            # () = the default network
+    aliases: dict[str, str] = field(default_factory=dict)     # network alias -> its network (config name)
 
 
 @dataclass
@@ -73,6 +74,7 @@ class Context:
     services: Mapping[str, str]        # Compose service name -> container name
     volumes: Mapping[str, str]         # top-level volume -> task volume name
     secrets: Mapping[str, str]         # top-level secret -> application secret name
+    networks: Mapping[str, str] = field(default_factory=dict)  # top-level network -> config name
 
 
 class ServiceReader:
@@ -133,14 +135,20 @@ class ServiceReader:
             options.read_build(self)
         self._process()
         if "healthcheck" in self.raw:
-            self._health_check(self.mapping("healthcheck", self.resolved("healthcheck")))
-        self._ports()
+            check = read_health_check(self, self.mapping("healthcheck", self.resolved("healthcheck")))
+            if check is not None:
+                self.draft.data["health_check"] = check
+        read_ports(self)
         self._environment()
         self._dependencies()
-        self._resources()
+        read_resources(self)
         self._labels()
         self._volumes()
         options.read_linux(self)
+        stop_grace_period(self)
+        self.draft.networks, self.draft.aliases = service_networks(self, self.context.networks)
+        if self.draft.networks:
+            self.draft.data["networks"] = list(self.draft.networks)
         return self.draft
 
     def _check_keys(self) -> None:
@@ -183,134 +191,13 @@ class ServiceReader:
         if self.raw.get("user") is not None:
             self.draft.data["user"] = str(self.resolved("user"))
 
-    def _health_check(self, health: dict[str, Any]) -> None:
-        for key in sorted(health):
-            if key not in ("test", "interval", "timeout", "retries", "start_period", "disable") \
-                    and not key.startswith("x-"):
-                if key == "start_interval":
-                    self.warn(f"healthcheck.{key}", "ECS has no separate interval during the start period; "
-                                                    "the interval is used throughout")
-                else:
-                    raise self.error(f"healthcheck.{key}", "unknown key; Compose health checks have test, "
-                                                           "interval, timeout, retries, start_period, disable")
-        test = health.get("test")
-        if health.get("disable") is True or test in (["NONE"], "NONE"):
-            return
-        if test is None:
-            self.report.unsupported(self.service, "healthcheck.test",
-                                    "missing: ECS does not run the image's HEALTHCHECK; give the test")
-            return
-        if isinstance(test, str):
-            command = ["CMD-SHELL", test]
-        else:
-            command = self.convert("healthcheck.test", values.command, test)
-            if len(command) < 2 or command[0] not in ("CMD", "CMD-SHELL"):
-                raise self.error("healthcheck.test", "expected [CMD, ...], [CMD-SHELL, '...'], [NONE] or a "
-                                                     "string (run by the shell)")
-        check: dict[str, Any] = {"command": command}
-        for key in ("interval", "timeout", "start_period"):
-            if health.get(key) is not None:
-                seconds = self.convert(f"healthcheck.{key}", values.seconds, health[key])
-                low, high = _HEALTH_LIMITS[key]
-                if not low <= seconds <= high:
-                    raise self.error(f"healthcheck.{key}", f"{seconds}s is outside what ECS accepts "
-                                                           f"({low}s to {high}s)")
-                check[key] = seconds
-        if health.get("retries") is not None:
-            retries = health["retries"]
-            if isinstance(retries, bool) or not isinstance(retries, int) or not 1 <= retries <= 10:
-                raise self.error("healthcheck.retries", f"{retries!r} is outside what ECS accepts (1 to 10)")
-            check["retries"] = retries
-        if check.get("timeout", 5) >= check.get("interval", 30):
-            raise self.error("healthcheck.timeout", f"{check.get('timeout', 5)}s must be shorter than the "
-                                                    f"interval ({check.get('interval', 30)}s) on ECS")
-        self.draft.data["health_check"] = {key: check[key] for key in
-                                           ("command", "interval", "timeout", "retries", "start_period")
-                                           if key in check}
-
-    # -- ports ---------------------------------------------------------------------------------
-
-    def _ports(self) -> None:
-        if self.raw.get("expose") is not None:
-            for port in self.convert("expose", values.expose_ports, self.resolved("expose")):
-                self._add_port(port.target, {"container": port.target} |
-                               ({"protocol": port.protocol} if port.protocol != "tcp" else {}), "expose:")
-        if self.raw.get("ports") is None:
-            return
-        ports = self.resolved("ports")
-        if not isinstance(ports, list):
-            raise self.error("ports", f"expected a list of ports, got {type_name(ports)}")
-        for index, item in enumerate(ports):
-            key = f"ports[{index}]"
-            if isinstance(item, dict):
-                for extra in sorted(set(item) - {"target", "published", "host_ip", "protocol", "mode",
-                                                 "app_protocol", "name"}):
-                    if not extra.startswith("x-"):
-                        self.warn(f"{key}.{extra}", "has no ECS meaning here; not imported")
-                port = self.convert(key, values.long_port, item)
-            else:
-                port = self.convert(key, values.short_port, item)
-            self._published(key, item, port, self._app_protocol(key, item, port))
-
-    def _app_protocol(self, key: str, item: Any, port: values.Port) -> str | None:
-        """Compose's `app_protocol` hint of the long port syntax: what the port speaks (http, grpc, ...)."""
-        if not isinstance(item, dict) or item.get("app_protocol") in (None, ""):
-            return None
-        protocol = str(item["app_protocol"]).lower()
-        if protocol not in APP_PROTOCOLS:
-            raise self.error(f"{key}.app_protocol",
-                             f"{item['app_protocol']!r} is not one the stacks route; use one of "
-                             f"{', '.join(APP_PROTOCOLS)} (the load balancer ends TLS itself: a port "
-                             "that speaks HTTPS is tcp, passed through)")
-        if (protocol == "udp") != (port.protocol == "udp"):
-            raise self.error(f"{key}.app_protocol", f"{protocol} does not go with protocol {port.protocol}; "
-                                                    "udp ports speak udp, tcp ports http, http2, grpc or tcp")
-        return protocol
-
-    def _published(self, key: str, written: Any, port: values.Port, app_protocol: str | None = None) -> None:
-        entry: dict[str, Any] = {"container": port.target}
-        if port.protocol != "tcp":
-            entry["protocol"] = port.protocol
-        if app_protocol is not None:
-            entry["app_protocol"] = app_protocol
-        shown = written if isinstance(written, (str, int)) else \
-            f"{port.published}:{port.target}" if port.published else str(port.target)
-        if port.host_ip in ("127.0.0.1", "::1", "localhost"):
-            self.warn(key, f"{shown!r} is published on the local loopback only; on ECS the port stays "
-                           "private to the task")
-        elif port.target in DATABASE_PORTS:
-            self.warn(key, f"{shown!r}: database ports are never public on ECS; {port.target} stays "
-                           "private to the task, where the other containers reach it")
-        elif port.protocol != "tcp":
-            entry["public"] = True  # the services stacks' Network Load Balancer (importers/compose/options.py)
-        else:
-            if port.published is None:
-                self.warn(key, f"{shown!r}: Compose publishes it on a random host port; ECS publishes "
-                               f"the container port {port.target}")
-            elif port.published != port.target:
-                self.warn(key, f"{shown!r}: the host port {port.published} is a local choice; ECS "
-                               f"publishes the container port {port.target} (under awsvpc a task cannot "
-                               "map one port to another)")
-            entry.update(host=port.target, public=True)
-        self._add_port(port.target, entry, "ports:")
-
-    def _add_port(self, number: int, entry: dict[str, Any], source: str) -> None:
-        known = self.draft.ports.get(number)
-        if known is None or (entry.get("public") and not known.get("public")):
-            if known is not None and "app_protocol" in known and "app_protocol" not in entry:
-                entry["app_protocol"] = known["app_protocol"]
-            self.draft.ports[number] = entry
-            self.draft.sources[number] = source
-        elif "app_protocol" in entry:
-            known["app_protocol"] = entry["app_protocol"]
-
     # -- environment and secrets ---------------------------------------------------------------
 
     def _environment(self) -> None:
         entries: dict[str, tuple[Node, ...] | None] = {}
         if self.raw.get("env_file") is not None:
-            for path, required in self._env_files():
-                entries.update(self._read_env_file(path, required))
+            for path, required in env_files(self):
+                entries.update(read_env_file(self, path, required))
         if self.raw.get("environment") is not None:
             pairs = self.convert("environment", values.key_values, self.raw["environment"],
                                  "KEY=value entries")
@@ -319,12 +206,12 @@ class ServiceReader:
                     entries[name] = None if text is None else parse(text)
                 except InterpolationError as error:
                     raise self.error(f"environment.{name}", str(error)) from None
-        file_variables = self._secret_files(entries)
+        file_variables = secret_files(self, entries)
         notes: list[str] = []
         for name in sorted(entries):
             key = f"environment.{name}"
             if not ENV_NAME_PATTERN.match(name):
-                raise self.error(key, "is not a valid environment variable name (letters, digits, _)")
+                raise self.error(key, "is not a valid environment variable name (letters, digits, _ and .)")
             nodes = entries[name]
             if nodes is None:  # `- NAME`: the value comes from the environment, if set
                 if name not in self.context.variables:
@@ -342,96 +229,16 @@ class ServiceReader:
             for note in notes:
                 self.warn(key, note)
             notes.clear()
-            if isinstance(value, Plain):
+            if isinstance(value, Assembled):
+                self.draft.environment[name] = value.value
+                self.draft.assembled[name] = value.secret
+                self.context.book.use(value.secret, self.draft.name, name)
+            elif isinstance(value, Plain):
                 self.draft.environment[name] = value.value
             else:
                 self._add_secret(key, name, value.name)
         for name, secret in file_variables.items():
             self._add_secret(f"environment.{name}_FILE", name, secret)
-
-    def _env_files(self) -> list[tuple[str, bool]]:
-        value = self.resolved("env_file")
-        items = value if isinstance(value, list) else [value]
-        files = []
-        for index, item in enumerate(items):
-            if isinstance(item, dict) and isinstance(item.get("path"), str):
-                files.append((item["path"], item.get("required", True) is not False))
-            elif isinstance(item, str):
-                files.append((item, True))
-            else:
-                raise self.error(f"env_file[{index}]", f"expected a path, got {type_name(item)}")
-        return files
-
-    def _read_env_file(self, name: str, required: bool) -> dict[str, tuple[Node, ...] | None]:
-        path = self.context.directory / name
-        try:
-            text = path.read_text("utf-8")
-        except FileNotFoundError:
-            if not required:
-                return {}
-            raise self.error("env_file", f"{name} does not exist (relative to the Compose file); create "
-                                         "it or mark it required: false") from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise self.error("env_file", f"cannot read {name}: {error}") from None
-        try:
-            return dict(parse_dotenv(text))
-        except InterpolationError as error:
-            raise self.error("env_file", f"{name}: {error}") from None
-
-    def _secret_files(self, entries: dict[str, tuple[Node, ...] | None]) -> dict[str, str]:
-        """Compose secrets of the service as environment variables: the `_FILE` convention.
-
-        Compose mounts a secret as /run/secrets/<name>; many images read the path from
-        NAME_FILE. ECS injects secrets as variables, so NAME_FILE becomes NAME.
-        """
-        if self.raw.get("secrets") is None:
-            return {}
-        listed = self.resolved("secrets")
-        if not isinstance(listed, list):
-            raise self.error("secrets", f"expected a list of secret names, got {type_name(listed)}")
-        by_path: dict[str, str] = {}
-        for index, item in enumerate(listed):
-            key = f"secrets[{index}]"
-            if isinstance(item, dict):
-                source, target = item.get("source"), item.get("target")
-                extras = sorted(k for k in set(item) - {"source", "target"} if not k.startswith("x-"))
-                if extras:
-                    self.warn(f"{key}.{extras[0]}", "file ownership and mode have no meaning for a "
-                                                    "secret in an environment variable; not imported")
-            else:
-                source, target = item, None
-            if not isinstance(source, str) or source not in self.context.secrets:
-                raise self.error(key, f"secret {source!r} is not defined under the top-level secrets:")
-            target = str(target or source)
-            by_path[target if target.startswith("/") else SECRETS_DIRECTORY + target] = source
-        mapped: dict[str, str] = {}
-        shown: list[str] = []
-        for name in sorted(entries):
-            nodes = entries[name]
-            if not name.endswith("_FILE") or nodes is None:
-                continue
-            try:
-                path = evaluate(nodes, self.context.variables)
-            except InterpolationError as error:
-                raise self.error(f"environment.{name}", str(error)) from None
-            if path.startswith(SECRETS_DIRECTORY):
-                if path not in by_path:
-                    raise self.error(f"environment.{name}", f"{path} is not a secret of this service; list "
-                                                            "it under the service's secrets:")
-                del entries[name]
-                # NAME_FILE (the official images) or NAME__FILE (Grafana) -> NAME
-                variable = name[:-len("__FILE")] if name.endswith("__FILE") else name[:-len("_FILE")]
-                mapped[variable] = self.context.secrets[by_path.pop(path)]
-                shown.append(f"{variable} (in place of {name})")
-        for path, source in sorted(by_path.items()):
-            variable = source.upper().replace("-", "_").replace(".", "_")
-            mapped[variable] = self.context.secrets[source]
-            shown.append(f"{variable} (no {variable}_FILE reads {path}: check that the image reads "
-                         f"the variable {variable})")
-        if shown:
-            self.warn("secrets", "Compose mounts secrets as files under /run/secrets; ECS injects them as "
-                                 "environment variables: " + "; ".join(shown))
-        return mapped
 
     def _add_secret(self, key: str, variable: str, secret: str) -> None:
         if variable in self.draft.environment or variable in self.draft.secrets:
@@ -478,66 +285,6 @@ class ServiceReader:
         return self.context.services[target]
 
     # -- resources, labels, volumes ------------------------------------------------------------
-
-    def _resources(self) -> None:
-        deploy = self.mapping("deploy", self.resolved("deploy")) if self.raw.get("deploy") is not None else {}
-        for key in sorted(deploy):
-            if key.startswith("x-") or key in ("resources", "labels"):
-                continue
-            if key not in DEPLOY_KEYS:
-                raise self.error(f"deploy.{key}", f"unknown key; deploy has {', '.join(DEPLOY_KEYS)}")
-            if key == "restart_policy":
-                self.warn("deploy.restart_policy", SERVICE_NOTED["restart"])
-            elif key == "replicas":
-                replicas = deploy["replicas"]
-                if isinstance(replicas, bool) or not isinstance(replicas, int) or not 1 <= replicas <= 100:
-                    raise self.error("deploy.replicas", f"{replicas!r}: an ECS service runs 1 to 100 tasks; "
-                                                        "give a whole number in that range (a service that "
-                                                        "should not run does not belong in the file)")
-                self.draft.replicas = replicas
-            else:
-                self.report.unsupported(self.service, f"deploy.{key}", "has no ECS meaning here")
-        resources = self.mapping("deploy.resources", deploy.get("resources") or {})
-        chosen: dict[str, tuple[str, Any]] = {}
-        for kind in ("limits", "reservations"):
-            section = self.mapping(f"deploy.resources.{kind}", resources.get(kind) or {})
-            for key in sorted(section):
-                where = f"deploy.resources.{kind}.{key}"
-                if key not in RESOURCE_KEYS:
-                    raise self.error(where, f"unknown key; resources have {', '.join(RESOURCE_KEYS)}")
-                if key in ("pids", "devices", "generic_resources"):
-                    self.report.unsupported(self.service, where, "has no ECS meaning here")
-                elif key == "memory":
-                    chosen["memory" if kind == "limits" else "memory_reservation"] = (where, section[key])
-                    if kind == "limits":
-                        self.draft.limits["memory"] = self.convert(where, values.mebibytes, section[key])
-                elif kind == "reservations" or "cpu" not in chosen:
-                    chosen["cpu"] = (where, section[key])
-                if kind == "limits" and key == "cpus":
-                    self.draft.limits["cpu"] = self.convert(where, values.cpu_units, section[key])
-        if "cpus" in (resources.get("limits") or {}):
-            self.warn("deploy.resources.limits.cpus", "an ECS container's CPU units are a share of the "
-                                                      "task's CPU, not a cap; the task size is the limit "
-                                                      "(in ecs-services the service's own Fargate size)")
-        legacy = {"cpus": "cpu", "cpu_shares": "cpu", "mem_limit": "memory", "mem_reservation": "memory_reservation"}
-        for key, target in legacy.items():
-            if self.raw.get(key) is not None:
-                if target in chosen:
-                    raise self.error(key, f"also set by {chosen[target][0]}; set it once")
-                chosen[target] = (key, self.resolved(key))
-        for target, (where, value) in sorted(chosen.items()):
-            if target == "cpu":
-                if where == "cpu_shares":
-                    units = value if isinstance(value, int) and not isinstance(value, bool) else -1
-                    if units < 0:
-                        raise self.error(where, f"expected a whole number of CPU shares, got {value!r}")
-                else:
-                    units = self.convert(where, values.cpu_units, value)
-                self.draft.data["cpu"] = units
-            else:
-                self.draft.data[target] = self.convert(where, values.mebibytes, value)
-        if "labels" in deploy:
-            self.draft.tags = self._pairs("deploy.labels", deploy["labels"])
 
     def _labels(self) -> None:
         if self.raw.get("labels") is not None:

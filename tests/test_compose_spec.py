@@ -111,7 +111,11 @@ def test_a_password_inside_a_url_becomes_a_secret_assembled_from_the_generated_p
     services = json.loads(files["ecs-services.json"])["Resources"]
     value = services["BackendBackendDATABASEURLValue"]["Properties"]["SecretString"]["Fn::Sub"]
     assert value[0] == "mysql://root:{{resolve:secretsmanager:${Password}}}@${Host}:3306/mysql"
-    assert value[1]["Password"] == {"Ref": "BackendDatabaseUrlPasswordSecret"}
+    # The generated password, or the one a deleted copy kept (services stacks: Existing<Name>Arn).
+    password = value[1]["Password"]
+    assert password == {"Ref": "BackendDatabaseUrlPasswordSecret"} or password == {"Fn::If": [
+        "CreateBackendDatabaseUrlPasswordSecret", {"Ref": "BackendDatabaseUrlPasswordSecret"},
+        {"Ref": "ExistingBackendDatabaseUrlPasswordSecretArn"}]}
     definition, = services["BackendTaskDefinition"]["Properties"]["ContainerDefinitions"]
     assert {"Name": "DATABASE_URL", "ValueFrom": {"Ref": "BackendBackendDATABASEURLValue"}} in definition["Secrets"]
     assert not any(item["Name"].endswith("_URL") for item in definition.get("Environment", []))

@@ -312,7 +312,7 @@ def test_rds_application_has_its_own_user_and_a_secret_that_is_not_rotated(defau
     assert web["DependsOn"] == [{"Condition": "SUCCESS", "ContainerName": "mariadb-app-user"}]
     # The setup container: the database image's client, not essential, both passwords through `secrets` only.
     assert setup["Essential"] is False
-    assert setup["Image"]["Fn::If"][1]["Fn::Sub"][0].endswith("/mariadb:${Tag}")
+    assert setup["Image"]["Fn::If"][1]["Fn::Sub"][0].endswith("/${RepositoryNamePrefix}mariadb:${Tag}")
     assert {s["Name"]: s["ValueFrom"] for s in setup["Secrets"]} == {
         "DB_APP_PASSWORD": {"Ref": "DbPasswordSecret"},
         "DB_MASTER_PASSWORD": {"Fn::Sub": ["${Arn}:password::", {"Arn": managed}]}}

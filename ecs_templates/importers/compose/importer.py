@@ -254,7 +254,7 @@ def _wire_addresses(drafts: Mapping[str, Draft], report: Report) -> dict[str, li
                 continue
             target = by_container[address.target]
             port = address.port
-            main = next(iter(images.well_known_ports(target.data["image"])), None)
+            main = next(iter(images.well_known_ports(target.data.get("image", ""))), None)
             if port is None and len(target.ports) > 1 and main in target.ports:
                 port = main  # the image's main port, of those it lists (mysql: 3306, not 33060)
             if port is None:

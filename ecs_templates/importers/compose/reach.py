@@ -74,14 +74,17 @@ def give_ports(drafts: Mapping[str, Draft], report: Report) -> None:
         target = by_container[reference.server]
         if target.ports:
             continue
-        well_known = images.well_known_ports(target.data["image"])
+        # A built service (build:, no image:) has no image the table could know.
+        image = target.data.get("image", "")
+        well_known = images.well_known_ports(image) if image else ()
         if not well_known:
+            what = f"the image table knows none for {image}" if image else \
+                "it is built here (build:), so only its Dockerfile knows its port"
             raise report.error(target.compose_name, "expose",
                                f"{reference.client} reaches {target.compose_name} by name ({reference.key}), "
-                               f"but {target.compose_name} lists no port (ports: or expose:) and the image "
-                               f"table knows none for {target.data['image']}; add the port it listens on, "
-                               "e.g. expose: [\"8080\"]")
+                               f"but {target.compose_name} lists no port (ports: or expose:) and {what}; add "
+                               "the port it listens on, e.g. expose: [\"8080\"]")
         port = well_known[0]
         target.ports[port] = {"container": port}
-        target.sources[port] = (f"image table ({images.repository_of(target.data['image'])}): "
+        target.sources[port] = (f"image table ({images.repository_of(image)}): "
                                 f"{reference.client} reaches it by name and it lists no port")

@@ -11,11 +11,11 @@ format string with `{app}`.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import typing
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
+from ecs_templates.config.fields import check_keys, type_name
 from ecs_templates.errors import ConfigError
 
 _KEY = "ecs_templates"
@@ -51,13 +51,6 @@ def declaration(field: dataclasses.Field) -> Declaration:
     return found
 
 
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
-            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
-
-
 def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
@@ -65,11 +58,11 @@ def _hints(cls: type) -> dict[str, Any]:
 def _check_value(value: Any, kind: Any, path: str, spec: Declaration) -> Any:
     if kind is bool:
         if not isinstance(value, bool):
-            raise ConfigError(path, f"expected true or false, got {_type_name(value)} {value!r}")
+            raise ConfigError(path, f"expected true or false, got {type_name(value)} {value!r}")
         return value
     if kind is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(path, f"expected an integer, got {_type_name(value)} {value!r}")
+            raise ConfigError(path, f"expected an integer, got {type_name(value)} {value!r}")
         if spec.minimum is not None and value < spec.minimum:
             raise ConfigError(path, f"{value} is below the minimum {spec.minimum}")
         if spec.maximum is not None and value > spec.maximum:
@@ -79,7 +72,7 @@ def _check_value(value: Any, kind: Any, path: str, spec: Declaration) -> Any:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)  # `engine_version: 11.4` reads as a number in YAML
         if not isinstance(value, str):
-            raise ConfigError(path, f"expected a string, got {_type_name(value)}")
+            raise ConfigError(path, f"expected a string, got {type_name(value)}")
         if spec.choices and value not in spec.choices:
             raise ConfigError(path, f"{value!r} is not one of: {', '.join(spec.choices)} ({spec.description})")
         return value
@@ -87,7 +80,7 @@ def _check_value(value: Any, kind: Any, path: str, spec: Declaration) -> Any:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
-            raise ConfigError(path, f"expected a list of names, got {_type_name(value)} {value!r}")
+            raise ConfigError(path, f"expected a list of names, got {type_name(value)} {value!r}")
         return tuple(value)
     raise TypeError(f"unsupported setting type {kind!r} at {path}")
 
@@ -102,15 +95,6 @@ def _kind_name(kind: Any) -> str:
     return {bool: "boolean", int: "integer", str: "string"}.get(kind, "mapping")
 
 
-def check_keys(data: Mapping[str, Any], allowed: Sequence[str], path: str) -> None:
-    unknown = sorted(set(data) - set(allowed))
-    if unknown:
-        close = difflib.get_close_matches(unknown[0], allowed, n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        where = f"{path}.{unknown[0]}" if path else unknown[0]
-        raise ConfigError(where, f"unknown key; {hint}the keys allowed here are: {', '.join(sorted(allowed))}")
-
-
 def read_settings(cls: type, data: Any, path: str, *, app_name: str = "", base: Any = None,
                   skip: Sequence[str] = ()) -> Any:
     """An instance of the settings dataclass `cls` from a YAML mapping, every field checked.
@@ -121,7 +105,7 @@ def read_settings(cls: type, data: Any, path: str, *, app_name: str = "", base: 
     if data is None:
         data = {}
     if not isinstance(data, Mapping):
-        raise ConfigError(path, f"expected a mapping (key: value lines), got {_type_name(data)}")
+        raise ConfigError(path, f"expected a mapping (key: value lines), got {type_name(data)}")
     fields = [f for f in dataclasses.fields(cls) if f.init]
     check_keys(data, [f.name for f in fields], path)
     hints = _hints(cls)

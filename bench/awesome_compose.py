@@ -16,6 +16,7 @@ else in them the import refuses.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -75,11 +76,46 @@ def measure(path: Path, validator: Validator, built: bool = False) -> dict[str, 
     findings = [finding for stack in result.config.stacks
                 for finding in validator.lint_text(files[f"{stack}.json"].decode(), f"{path.parent.name}/{stack}")]
     row["lint"] = not findings
+    if "ecs-services.json" in files:
+        row["reachable"] = reachable_with_volumes(path, result, json.loads(files["ecs-services.json"]))
+    elif len(result.config.application.containers) > 1:
+        row["reachable"] = f"no ecs-services stack for {len(result.config.application.containers)} services"
+    else:  # one service in one task (network_mode: host runs on ecs-ec2 only): nothing to reach by name
+        row["message"] = f"one service, stacks {','.join(result.config.stacks)} {row['message']}".strip()
     row["stacks"] = ",".join(result.config.stacks)
     row["services"] = len(result.config.application.containers)
     if findings:
         row["message"] = str(findings[0])
     return row
+
+
+def reachable_with_volumes(path: Path, result: Any, template: dict[str, Any]) -> str:
+    """"" when each compose service is an ECS service, found under its compose name if it has a port,
+    and each named volume a service mounts is an EFS access point; else what is missing."""
+    document = yaml.safe_load(path.read_text("utf-8"))
+    resources = template["Resources"].values()
+    services = [r["Properties"] for r in resources if r["Type"] == "AWS::ECS::Service"]
+    names = {alias["DnsName"] for service in services
+             for entry in service.get("ServiceConnectConfiguration", {}).get("Services", [])
+             for alias in entry.get("ClientAliases", [])}
+    containers = {c.name: c for c in result.config.application.containers}
+    missing = []
+    if len(services) != len(containers):
+        missing.append(f"{len(services)} ECS services for {len(containers)} compose services")
+    for name, container in containers.items():
+        compose = next((c for c in (document.get("services") or {}) if c.lower() == name or
+                        c.lower().replace("_", "-") == name), name)
+        # Service Connect carries TCP only: a UDP-only service (wireguard) has no name to be found by.
+        tcp = [port for port in container.ports if port.protocol == "tcp"]
+        if tcp and compose not in names and name not in names:
+            missing.append(f"{compose} not found by name")
+    declared = {str(name).lower().replace("_", "-") for name in document.get("volumes") or {}}
+    mounted = {m.volume for c in result.config.application.containers for m in c.mounts
+               if m.volume.lower().replace("_", "-") in declared}
+    points = sum(r["Type"] == "AWS::EFS::AccessPoint" for r in resources)
+    if points < len(mounted):
+        missing.append(f"{points} EFS access points for {len(mounted)} named volumes")
+    return "; ".join(missing)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no corpus at {corpus}; set AWESOME_COMPOSE to a clone of docker/awesome-compose")
         return 2
     validator = Validator()
-    crashed = 0
+    crashed = unreachable = 0
     totals = {"strict": 0, "lenient": 0, "refused": 0, "lint clean": 0}
     build_totals = {"strict": 0, "lenient": 0, "refused": 0, "lint clean": 0}
     with tempfile.TemporaryDirectory() as work:
@@ -112,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
             bucket[row["import"]] += 1
             bucket["lint clean"] += bool(row["lint"])
             lint = {None: "-", True: "lint clean", False: "LINT FINDINGS"}[row["lint"]]
+            if row.get("reachable"):
+                unreachable += 1
+                row["message"] = f"{row['reachable']} {row['message']}".strip()
             print(f"{name:40} {'build: ' if row['build'] else '       '}{row['import']:8} {lint:13} "
                   f"{row.get('services', '')!s:3} {row['message']}")
     for label, bucket in (("without build:", totals), ("with build:", build_totals)):
@@ -119,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     imported = sum(bucket[key] for bucket in (totals, build_totals) for key in ("strict", "lenient"))
     measured = sum(bucket[key] for bucket in (totals, build_totals) for key in ("strict", "lenient", "refused"))
     clean = totals["lint clean"] + build_totals["lint clean"]
-    print(f"all:            imported {imported} of {measured + crashed}, built lint clean {clean}, tracebacks {crashed}")
+    print(f"all:            imported {imported} of {measured + crashed}, built lint clean {clean}, "
+          f"reachable by name with volumes on EFS {imported - unreachable}, tracebacks {crashed}")
     return 1 if crashed else 0
 
 

@@ -186,8 +186,8 @@ def test_a_name_reached_without_any_port_is_one_error_and_writes_nothing(tmp_pat
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         "ecs-templates: error: docker-compose.yml: services.api.expose: web reaches api by name "
-        "(environment.API_HOST), but api lists no port (ports: or expose:) and the image table knows none for "
-        "registry.example.com/shop/api:2.1; add the port it listens on, e.g. expose: [\"8080\"]"]
+        "(environment.API_HOST), but api lists no port (ports: or expose:), the image table knows none for "
+        "registry.example.com/shop/api:2.1, and no file of the project names one; add the port it listens on, e.g. expose: [\"8080\"]"]
     assert not (tmp_path / "app.yaml").exists()
 
 
@@ -204,16 +204,3 @@ def test_two_services_on_one_port_build_as_services(tmp_path: Path):
                                    "  b:\n    image: y\n    ports: ['80:80']\n")
     assert result.config.stacks[:2] == ("ecr", "ecs-services")
     assert "a and b both listen on TCP 80" in "\n".join(map(str, result.notes))
-
-
-def test_a_built_service_reached_by_name_without_a_port_is_one_clear_error(tmp_path):
-    """Its port is only in its Dockerfile's EXPOSE: one message naming the fix, no traceback, nothing written."""
-    (tmp_path / "backend").mkdir()
-    (tmp_path / "backend" / "Dockerfile").write_text("FROM scratch\nEXPOSE 80\n")
-    (tmp_path / "compose.yaml").write_text(
-        "services:\n  frontend:\n    image: nginx:1.27\n    ports: ['80:80']\n    depends_on: [backend]\n"
-        "  backend:\n    build: backend\n")
-    result = run_cli("import-compose", "compose.yaml", "-o", "app.yaml", cwd=tmp_path)
-    assert result.returncode != 0 and "Traceback" not in result.stderr
-    assert "backend lists no port (ports: or expose:) and it is built here (build:)" in result.stderr
-    assert 'expose: ["8080"]' in result.stderr and not (tmp_path / "app.yaml").exists()

@@ -117,6 +117,13 @@ IMAGES: tuple[KnownImage, ...] = (
 # 8443 carry TLS, which the network load balancer passes through as TCP).
 HTTP_PORTS = frozenset((80, 3000, 4000, 5000, 5601, 8000, 8008, 8080, 8081, 8888, 9000, 9090))
 
+# Labels that tell a reverse proxy which port of a container to send traffic to; the import reads
+# them as the port a service listens on when its compose entry lists none. Traefik's Docker provider:
+# https://doc.traefik.io/traefik/routing/providers/docker/ ("Specify a Custom Port for the Container").
+PORT_LABELS = (
+    re.compile(r"traefik\.(?:http|tcp)\.services\.[^.]+\.loadbalancer\.server\.port"),
+)
+
 _BY_REPOSITORY = {repository: image for image in IMAGES for repository in image.repositories}
 _REGISTRY_HOST = re.compile(r"^[^/]+[.:][^/]*/|^localhost/")
 

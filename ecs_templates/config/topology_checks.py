@@ -54,15 +54,22 @@ def _why_data(service: Service) -> str:
 
 
 def listener_port(endpoint: Endpoint, first_http: Endpoint | None, settings: ServiceSettings) -> int:
-    """Where the load balancer takes this public endpoint: the first public HTTP service and routed ones on 80."""
+    """Where the load balancer takes this public endpoint: the main HTTP service and routed ones on 80."""
     if endpoint.is_http and (endpoint == first_http or settings.host_header or settings.path_pattern):
         return MAIN_HTTP_PORT
     return endpoint.published
 
 
 def first_http_endpoint(result: Topology) -> Endpoint | None:
-    return next((e for s in result.services for e in s.public_endpoints
-                 if e.is_http and not (s.settings.host_header or s.settings.path_pattern)), None)
+    """The public HTTP endpoint the main listener (80) serves: the one published at 80, else the first.
+
+    An endpoint whose published port is not its container port (`host: 81` for 5000) keeps the
+    listener port it was given, so it is never moved to 80.
+    """
+    unrouted = [e for s in result.services for e in s.public_endpoints
+                if e.is_http and not (s.settings.host_header or s.settings.path_pattern)]
+    return next((e for e in unrouted if e.published == MAIN_HTTP_PORT),
+                next((e for e in unrouted if e.published == e.port), None))
 
 
 def _check_published_ports(result: Topology) -> None:

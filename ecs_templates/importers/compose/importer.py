@@ -25,6 +25,7 @@ from ecs_templates.importers.compose.assembly import assemble
 from ecs_templates.importers.compose.environment import PASSWORD_MARK
 from ecs_templates.importers.compose.extension import apply_ports, merged_tasks, rds_choice, read_extension
 from ecs_templates.importers.compose.networks import declared_networks
+from ecs_templates.importers.compose.ports import publish_host_ports
 from ecs_templates.importers.compose.reach import give_ports, hosts_of
 from ecs_templates.importers.compose.interpolation import InterpolationError, dotenv_variables, resolve
 from ecs_templates.importers.compose.keys import DATABASE_PORTS, TOP_LEVEL_KEYS, TOP_LEVEL_UNSUPPORTED
@@ -73,7 +74,8 @@ def import_compose(path: Path, *, environ: Mapping[str, str] | None = None,
     drafts = {name: read_service(context, name, document["services"][name]) for name in sorted(services)}
     extensions = {name: read_extension(report, name, document["services"][name]) for name in drafts}
     apply_ports(extensions, drafts, report)
-    give_ports(drafts, report)
+    give_ports(drafts, report, path.parent)
+    publish_host_ports(drafts, report)
     uses = _wire_addresses(drafts, report)
     data: dict[str, Any] = {"application": {
         "extends": "none",

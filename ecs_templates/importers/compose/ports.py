@@ -1,7 +1,7 @@
 """A service's `expose:` and `ports:` read into its container ports: which are public, which protocol."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from ecs_templates.config.fields import type_name
 from ecs_templates.config.model import APP_PROTOCOLS
@@ -67,9 +67,7 @@ def published(reader: Any, key: str, written: Any, port: values.Port, app_protoc
             reader.warn(key, f"{shown!r}: Compose publishes it on a random host port; ECS publishes "
                            f"the container port {port.target}")
         elif port.published != port.target:
-            reader.warn(key, f"{shown!r}: the host port {port.published} is a local choice; ECS "
-                           f"publishes the container port {port.target} (under awsvpc a task cannot "
-                           "map one port to another)")
+            reader.draft.published[port.target] = values.HostPort(port.published, key, shown)
         entry.update(host=port.target, public=True)
     add_port(reader, port.target, entry, "ports:")
 
@@ -82,3 +80,35 @@ def add_port(reader: Any, number: int, entry: dict[str, Any], source: str) -> No
         reader.draft.sources[number] = source
     elif "app_protocol" in entry:
         known["app_protocol"] = entry["app_protocol"]
+
+
+def publish_host_ports(drafts: Mapping[str, Any], report: Any) -> None:
+    """Which compose host port (`8081:80`) the load balancer keeps, once every service is read.
+
+    A task cannot map one port to another (awsvpc), but a listener can: when two services publish
+    the same container port under distinct host ports (web1 `81:5000`, web2 `82:5000`), each keeps
+    its host port as its listener's, as on the Compose host. Otherwise the container port is
+    published, as the single-task stacks must, and the host port is reported as dropped.
+    """
+    publishers: dict[int, list[Any]] = {}
+    for draft in drafts.values():
+        for number, entry in draft.ports.items():
+            if entry.get("public") and entry.get("protocol", "tcp") == "tcp":
+                publishers.setdefault(number, []).append(draft)
+    for number, group in sorted(publishers.items()):
+        hosts = [draft.published.get(number) for draft in group]
+        keep = len(group) > 1 and all(hosts) and len({host.port for host in hosts}) == len(hosts)
+        for draft, host in zip(group, hosts):
+            if host is None:
+                continue
+            if keep:
+                draft.ports[number]["host"] = host.port
+                others = ", ".join(other.compose_name for other in group if other is not draft)
+                report.note(draft.compose_name, host.key,
+                            f"{host.shown!r}: published at {host.port} on the load balancer, its Compose host "
+                            f"port, since {others} also publish{'es' if len(group) == 2 else ''} container "
+                            f"port {number}")
+            else:
+                report.warn(draft.compose_name, host.key,
+                            f"{host.shown!r}: the host port {host.port} is a local choice; ECS publishes the "
+                            f"container port {number} (under awsvpc a task cannot map one port to another)")

@@ -4,16 +4,18 @@ In the services stacks every compose service is an ECS service that accepts traf
 its ports, from the services that use them (config/topology.py derives the links). A
 service reached by name (`depends_on`, `links`, a host in an environment value) with no
 port in `ports` or `expose` would accept nothing: it gets the port a value names
-(`zoo1:2888`), else the main port of its image from the image table (mysql 3306, postgres
-5432, redis 6379, ...), else the import stops with the fix.
+(`zoo1:2888`), else the port the project says it listens on (found_ports.py: its listen
+address, a proxy label, its Dockerfile's EXPOSE or the image table, a client's nginx.conf),
+else the import stops with the fix.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Mapping
 
-from ecs_templates.config import images
 from ecs_templates.config.addresses import find_address, named_hosts
+from ecs_templates.importers.compose.found_ports import found_ports, reached_names
 from ecs_templates.importers.compose.report import Report
 from ecs_templates.importers.compose.service import Draft
 
@@ -61,7 +63,7 @@ def references(drafts: Mapping[str, Draft]) -> list[Reference]:
     return found
 
 
-def give_ports(drafts: Mapping[str, Draft], report: Report) -> None:
+def give_ports(drafts: Mapping[str, Draft], report: Report, directory: Path) -> None:
     """Every service reached by name ends with at least the port it is reached on."""
     by_container = {draft.name: draft for draft in drafts.values()}
     found = references(drafts)
@@ -74,17 +76,18 @@ def give_ports(drafts: Mapping[str, Draft], report: Report) -> None:
         target = by_container[reference.server]
         if target.ports:
             continue
-        # A built service (build:, no image:) has no image the table could know.
-        image = target.data.get("image", "")
-        well_known = images.well_known_ports(image) if image else ()
-        if not well_known:
+        clients = sorted({r.client for r in found if r.server == target.name})
+        ports = found_ports(target, [drafts[name] for name in clients],
+                            reached_names(target, drafts), directory)
+        if not ports:
+            image = target.data.get("image", "")
             what = f"the image table knows none for {image}" if image else \
-                "it is built here (build:), so only its Dockerfile knows its port"
+                "it is built here (build:) and its Dockerfile exposes none"
             raise report.error(target.compose_name, "expose",
                                f"{reference.client} reaches {target.compose_name} by name ({reference.key}), "
-                               f"but {target.compose_name} lists no port (ports: or expose:) and {what}; add "
-                               "the port it listens on, e.g. expose: [\"8080\"]")
-        port = well_known[0]
-        target.ports[port] = {"container": port}
-        target.sources[port] = (f"image table ({images.repository_of(image)}): "
-                                f"{reference.client} reaches it by name and it lists no port")
+                               f"but {target.compose_name} lists no port (ports: or expose:), {what}, and no "
+                               "file of the project names one; add the port it listens on, e.g. "
+                               "expose: [\"8080\"]")
+        for entry in ports:
+            target.ports[entry.port] = {"container": entry.port}
+            target.sources[entry.port] = f"{entry.source}: {reference.client} reaches it by name and it lists no port"

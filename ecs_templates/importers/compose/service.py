@@ -61,6 +61,7 @@ class Draft:
     assembled: dict[str, str] = field(default_factory=dict)   # variable -> password secret (URL values)
     networks: tuple[str, ...] = ()                            # () = the default network
     aliases: dict[str, str] = field(default_factory=dict)     # network alias -> its network (config name)
+    published: dict[int, values.HostPort] = field(default_factory=dict)  # container port -> its other host port
 
 
 @dataclass

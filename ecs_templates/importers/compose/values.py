@@ -126,6 +126,15 @@ class Port:
     protocol: str = "tcp"
 
 
+@dataclass(frozen=True)
+class HostPort:
+    """A Compose host port that differs from its container port, and where the file says it."""
+
+    port: int
+    key: str        # ports[0]
+    shown: str      # '8080:80', as written
+
+
 def port_number(text: Any, what: str = "port") -> int:
     if isinstance(text, bool):
         raise ValueError(f"{text!r} is not a {what} number")

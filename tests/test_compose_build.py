@@ -64,7 +64,8 @@ def test_a_built_service_gets_a_repository_filled_by_a_build():
     built = templates(result)
     sources = built["ecr"]["Metadata"]["EcsTemplates"]["SourceImages"]
     assert sources["web"] == {"Build": {"Context": "app", "Dockerfile": "Dockerfile", "Args": {"VERSION": "1.2"},
-                                        "Target": "prod"}}
+                                        "Target": "prod"}, "StopSignal": "SIGINT"}
+    assert web.stop_signal == "SIGINT"  # compose stop_signal: the derived image's STOPSIGNAL
     assert "WebRepository" in built["ecr"]["Resources"]
     # Every stack runs the image from the repository (the override parameter empty by default).
     for stack in ("ecs-ec2", "ecs-fargate", "ecs-services"):
@@ -185,3 +186,52 @@ def test_a_public_udp_port_reaches_the_network_load_balancer():
     resources = templates(result)["ecs-services"]["Resources"]
     listeners = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::ElasticLoadBalancingV2::Listener"]
     assert [(listener["Protocol"], listener["Port"]) for listener in listeners] == [("UDP", 53)]
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("'SIGNOPE!'", "'SIGNOPE!' is not a signal"), ("[SIGINT]", "is not a signal")])
+def test_a_stop_signal_that_is_not_a_signal_is_one_error(tmp_path, value, message):
+    (tmp_path / "compose.yaml").write_text(f"services:\n  web:\n    image: nginx:1.27\n    stop_signal: {value}\n")
+    with pytest.raises(ComposeError, match="services.web.stop_signal") as error:
+        import_compose(tmp_path / "compose.yaml", environ={})
+    assert message in str(error.value)
+
+
+def test_a_config_stop_signal_is_checked_and_derives_an_image():
+    data = {"application": {"extends": "none", "name": "a", "containers": {"web": {"image": "nginx:1.27",
+                                                                                "stop_signal": "SIGQUIT"}}},
+            "stacks": ["ecr", "ecs-services"]}
+    config = parse_config(data)
+    sources = json.loads(build_all(config)["ecr"].to_json())["Metadata"]["EcsTemplates"]["SourceImages"]
+    assert sources["web"] == {"Pull": "nginx:1.27", "StopSignal": "SIGQUIT"}
+    data["application"]["containers"]["web"]["stop_signal"] = "quit"
+    with pytest.raises(ConfigError, match="application.containers.web.stop_signal: 'quit' is not a signal"):
+        parse_config(data)
+
+
+def test_a_hostname_equal_to_the_service_name_is_a_warning_and_another_one_an_error(tmp_path):
+    (tmp_path / "compose.yaml").write_text("services:\n  web1:\n    image: nginx:1.27\n    hostname: web1\n")
+    result = import_compose(tmp_path / "compose.yaml", environ={})
+    assert "services.web1.hostname: 'web1' is the service's name" in warnings_text(result)
+    (tmp_path / "compose.yaml").write_text("services:\n  web1:\n    image: nginx:1.27\n    hostname: other\n")
+    with pytest.raises(ComposeError, match="services.web1.hostname: has no ECS meaning here"):
+        import_compose(tmp_path / "compose.yaml", environ={})
+
+
+def test_stdin_open_and_tty_become_interactive_and_a_terminal(tmp_path, validator):
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: node:22\n    stdin_open: true\n"
+                                           "    tty: true\n    expose: ['3000']\n  cli:\n    image: node:22\n"
+                                           "    tty: false\n")
+    result = import_compose(tmp_path / "compose.yaml", environ={})
+    web, cli = result.config.application.container("web"), result.config.application.container("cli")
+    assert (web.interactive, web.pseudo_terminal, cli.interactive, cli.pseudo_terminal) == (True, True, False, False)
+    files = render_templates(build_all(result.config))
+    for stack in result.config.stacks:
+        template = json.loads(files[f"{stack}.json"])
+        assert validator.lint_text(files[f"{stack}.json"].decode(), stack) == []
+        found = {d["Name"]: (d.get("Interactive"), d.get("PseudoTerminal")) for task in task_definitions(template).values()
+                 for d in task["ContainerDefinitions"]}
+        assert found == ({} if stack == "ecr" else {"web": (True, True), "cli": (None, None)}), stack
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: node:22\n    tty: 'yes please'\n")
+    with pytest.raises(ComposeError, match="services.web.tty: expected true or false"):
+        import_compose(tmp_path / "compose.yaml", environ={})

@@ -47,7 +47,7 @@ def test_push_images_builds_derives_and_pushes_one_platform(deployer: Deployer, 
     uris = {repo["repositoryName"]: repo["repositoryUri"] for repo in ecr.describe_repositories()["repositories"]}
     assert sorted(uris) == ["proxy", "web"]
 
-    derived, web = builds(deployer)  # repositories in order: proxy, web
+    derived, web, web_derived = builds(deployer)  # repositories in order: proxy, web
     assert web == {"platform": "linux/arm64", "context": str(PROJECT / "app"),
                    "dockerfile": str(PROJECT / "app" / "Dockerfile"), "args": {"VERSION": "1.2"},
                    "target": "prod", "tag": f"{uris['web']}:latest", "load": True,
@@ -57,6 +57,9 @@ def test_push_images_builds_derives_and_pushes_one_platform(deployer: Deployer, 
     assert derived["tag"] == f"{uris['proxy']}:latest" and derived["load"] is True
     assert derived["dockerfile_text"] == 'FROM nginx:1.27\nCOPY ["nginx.conf", "/etc/nginx/nginx.conf"]\n'
     assert not Path(derived["dockerfile"]).exists()  # generated at push time, in a work directory gone since
+    # The web: built, then FROM the built image with its compose stop_signal as STOPSIGNAL.
+    assert web_derived["dockerfile_text"] == f"FROM {uris['web']}:latest\nSTOPSIGNAL SIGINT\n"
+    assert web_derived["tag"] == f"{uris['web']}:latest" and web_derived["platform"] == "linux/arm64"
 
     pulls = [call["argv"] for call in deployer.docker_calls() if call["argv"][0] == "pull"]
     assert pulls == [["pull", "--platform", "linux/arm64", "nginx:1.27"]]  # the built image is not pulled

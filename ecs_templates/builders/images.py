@@ -51,16 +51,19 @@ def source_image(container: Container) -> str | dict[str, Any]:
 
     A name: pull that image. Otherwise {"Pull": image} or {"Build": {Context, Dockerfile (in the
     context), Args, Target}}, plus "Copy": [{Source, Path}] for the files a derived image adds
-    (FROM the pulled or built image, one COPY each). Paths are relative to the project.
+    (FROM the pulled or built image, one COPY each) and "StopSignal" for its STOPSIGNAL. Paths
+    are relative to the project.
     """
     copies = [{"Source": copy.source, "Path": copy.path} for copy in container.copies]
-    if container.build is None and not copies:
+    derived = {**({"Copy": copies} if copies else {}),
+               **({"StopSignal": container.stop_signal} if container.stop_signal else {})}
+    if container.build is None and not derived:
         return container.image
     build = container.build
     source: dict[str, Any] = {"Pull": container.image} if build is None else {"Build": {
         "Context": build.context, "Dockerfile": build.dockerfile, "Args": dict(build.args),
         **({"Target": build.target} if build.target else {})}}
-    return {**source, **({"Copy": copies} if copies else {})}
+    return {**source, **derived}
 
 
 def source_images(containers: Sequence[Container]) -> dict[str, Any]:

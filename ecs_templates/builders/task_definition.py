@@ -91,6 +91,9 @@ def container_definition(container: Container, *, network_mode: str, image: Any,
         "Memory": container.memory,
         "MemoryReservation": container.memory_reservation,
         "StopTimeout": container.stop_timeout,
+        # OpenStdin and Tty of docker create (API_ContainerDefinition: interactive, pseudoTerminal).
+        "Interactive": True if container.interactive else None,
+        "PseudoTerminal": True if container.pseudo_terminal else None,
         "DockerLabels": dict(container.labels) or None,
         "MountPoints": [ecs.MountPoint(SourceVolume=mount.volume, ContainerPath=mount.path,
                                        ReadOnly=mount.read_only)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ecs_templates.config.container_options import (
+    STOP_SIGNAL_PATTERN,
     Build,
     Device,
     FileCopy,
@@ -31,6 +32,10 @@ OPTION_KEYS = {
     "copies": "list of {source, path}: project files copied into a derived image that push-images builds",
     "host_mounts": "list of {source, path, read_only}: paths of the container instance (EC2 only)",
     "linux": "{cap_add, cap_drop, sysctls, ulimits, shm_size, init, privileged, tmpfs, devices, host_network}",
+    "interactive": "keep its standard input open (ECS interactive, compose stdin_open)",
+    "pseudo_terminal": "give it a terminal (ECS pseudoTerminal, compose tty)",
+    "stop_signal": "the signal ECS stops the container with (SIGINT, SIGQUIT, ...): the STOPSIGNAL of a "
+                   "derived image that push-images builds",
 }
 
 
@@ -136,4 +141,18 @@ def container_options(data: Mapping[str, Any], path: str) -> dict[str, Any]:
     return {"build": parse_build(data.get("build"), join(path, "build")),
             "copies": parse_copies(data, path),
             "host_mounts": parse_host_mounts(data, path),
-            "linux": parse_linux(data.get("linux"), join(path, "linux"))}
+            "linux": parse_linux(data.get("linux"), join(path, "linux")),
+            "stop_signal": parse_stop_signal(data, path),
+            "interactive": get_bool(data, "interactive", path, default=False),
+            "pseudo_terminal": get_bool(data, "pseudo_terminal", path, default=False)}
+
+
+def parse_stop_signal(data: Mapping[str, Any], path: str) -> str | None:
+    """ECS sends the image's stop signal (docker stop), and a task definition cannot set one:
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_StopTask.html ("This signal can
+    be defined in your container image with the STOPSIGNAL instruction")."""
+    signal = get_str(data, "stop_signal", path, default=None)
+    if signal is not None and not STOP_SIGNAL_PATTERN.match(signal):
+        raise ConfigError(join(path, "stop_signal"), f"{signal!r} is not a signal: give a name such as SIGINT "
+                                                     "or SIGQUIT, or a number")
+    return signal

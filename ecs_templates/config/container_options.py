@@ -24,6 +24,9 @@ FARGATE_SYSCTL_PREFIXES = ("net.",)
 CAPABILITY_PATTERN = re.compile(r"^[A-Z_]+$")
 ULIMIT_NAMES = ("core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile",
                 "nproc", "rss", "rtprio", "rttime", "sigpending", "stack")
+# A stop signal as Docker's STOPSIGNAL takes it: a name (SIGINT) or a number.
+# https://docs.docker.com/reference/dockerfile/#stopsignal
+STOP_SIGNAL_PATTERN = re.compile(r"^(SIG[A-Z0-9+-]+|[1-9][0-9]?)$")
 EC2_OPTION = ("run it on EC2: build the stack ecs-ec2, or set services.launch_type: ec2 for the "
               "ecs-services stacks")
 

@@ -140,6 +140,9 @@ class Container:
     copies: tuple[FileCopy, ...] = ()
     host_mounts: tuple[HostMount, ...] = ()
     linux: LinuxOptions | None = None
+    stop_signal: str | None = None  # the derived image's STOPSIGNAL
+    interactive: bool = False       # ECS interactive: standard input kept open
+    pseudo_terminal: bool = False   # ECS pseudoTerminal: a terminal allocated
     # The networks it joins in the services stacks (compose networks); () is the one default network.
     networks: tuple[str, ...] = ()
     # Seconds between SIGTERM and SIGKILL when the task stops (ECS stopTimeout); None: ECS's 30.

@@ -33,6 +33,10 @@ MAPPED: dict[str, tuple[str, str]] = {
     "networks": ("`networks`", "a service reaches another only through a network they share (security groups "
                  "follow); aliases become `uses` of the aliased service; `external: true` is refused"),
     "stop_grace_period": ("`stop_timeout`", "kept within ECS's 2 to 120 seconds, with a warning"),
+    "stdin_open": ("`interactive`", "ECS keeps the container's standard input open"),
+    "tty": ("`pseudo_terminal`", "ECS gives the container a terminal"),
+    "stop_signal": ("`stop_signal`", "the STOPSIGNAL of a derived image push-images builds: ECS stops a "
+                    "container with its image's signal"),
     "devices": ("`linux.devices`", "EC2 only (ecs-ec2, or services.launch_type: ec2)"),
     "init": ("`linux.init`", "every launch type (initProcessEnabled)"),
     "network_mode": ("`host`: ecs-ec2 in host mode", "the services stacks refuse it, naming ecs-ec2"),

@@ -18,8 +18,9 @@ ecr stack first (scripts/deploy.sh ecr); the prefix is the ecr stack's parameter
 A repository whose source is a build (a compose service with build:) is built instead, for the
 same platform: docker buildx build --platform --file --target --build-arg ... <context>, paths
 relative to the project (--project). A repository that lists files to copy (read-only bind
-mounts of project files) gets a derived image: a Dockerfile generated here, FROM the pulled or
-built image plus one COPY per file, built with the project as its context.
+mounts of project files) or a stop signal gets a derived image: a Dockerfile generated here,
+FROM the pulled or built image plus one COPY per file and its STOPSIGNAL, built with the
+project as its context.
 
 Options:
   --tag TAG            the tag to push (default: latest, the ECS stacks' ImageTag default)
@@ -125,10 +126,10 @@ while IFS=$'\t' read -r repository kind source copy; do
     docker pull --platform "$PLATFORM" "$source"
   fi
   if [[ $copy == copy ]]; then
-    # The read-only project files of the compose file's bind mounts, in a derived image.
+    # The read-only project files of the compose file's bind mounts and its stop_signal, in a derived image.
     dockerfile=$WORK/derived-${repository//\//-}.Dockerfile
     helper derived-dockerfile "$VERSION_DIR/ecr.json" "$repository" "$source" >"$dockerfile"
-    say "Building $repository ($PLATFORM): $source plus the project's files..."
+    say "Building $repository ($PLATFORM): $source plus the project's files and stop signal..."
     docker buildx build --platform "$PLATFORM" --file "$dockerfile" --tag "$uri:$TAG" --load "$PROJECT"
   elif [[ $kind != build ]]; then
     docker tag "$source" "$uri:$TAG"

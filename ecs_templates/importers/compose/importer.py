@@ -39,7 +39,7 @@ _NOT_NAME = re.compile(r"[^a-z0-9]+")
 _CONTAINER_ORDER = ("image", "essential", "ports", "environment", "secrets", "uses", "depends_on",
                     "health_check", "command", "entry_point", "working_directory", "user", "cpu",
                     "memory", "memory_reservation", "labels", "mounts", "networks", "stop_timeout", "build", "copies",
-                    "host_mounts", "linux")
+                    "stop_signal", "interactive", "pseudo_terminal", "host_mounts", "linux")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ TOP_LEVEL_UNSUPPORTED = {
 SERVICE_MAPPED = frozenset((
     "image", "ports", "expose", "environment", "env_file", "command", "entrypoint", "depends_on",
     "healthcheck", "deploy", "secrets", "volumes", "links", "working_dir", "user", "labels",
-    "cpus", "cpu_shares", "mem_limit", "mem_reservation", "networks", "stop_grace_period",
+    "cpus", "cpu_shares", "mem_limit", "mem_reservation", "networks", "stop_grace_period", "stop_signal",
+    "stdin_open", "tty",
 )) | frozenset(("build", "cap_add", "cap_drop", "sysctls", "ulimits", "shm_size", "init", "privileged",
                 "tmpfs", "devices", "network_mode"))  # importers/compose/options.py
 
@@ -52,8 +53,8 @@ SERVICE_UNSUPPORTED_KEYS = frozenset((
     "group_add", "hostname", "ipc", "isolation", "label_file", "mac_address", "memswap_limit",
     "mem_swappiness", "models", "oom_kill_disable", "oom_score_adj", "pid",
     "pids_limit", "post_start", "pre_stop", "provider", "read_only",
-    "runtime", "scale", "security_opt", "stdin_open", "stop_signal",
-    "storage_opt", "tty", "use_api_socket", "userns_mode", "uts",
+    "runtime", "scale", "security_opt",
+    "storage_opt", "use_api_socket", "userns_mode", "uts",
     "volume_driver", "volumes_from", "net", "dockerfile",
 ))
 

@@ -1,8 +1,9 @@
-"""A service's `deploy:` and legacy resource keys read into its container size, task count and tags."""
+"""A service's `deploy:` and legacy resource keys read into its container size, task count and tags; how it stops."""
 from __future__ import annotations
 
 from typing import Any
 
+from ecs_templates.config.container_options import STOP_SIGNAL_PATTERN
 from ecs_templates.importers.compose import values
 from ecs_templates.importers.compose.keys import DEPLOY_KEYS, RESOURCE_KEYS, SERVICE_NOTED
 
@@ -66,6 +67,32 @@ def read_resources(reader: Any) -> None:
             reader.draft.data[target] = reader.convert(where, values.mebibytes, value)
     if "labels" in deploy:
         reader.draft.tags = reader._pairs("deploy.labels", deploy["labels"])
+
+def stop_signal(reader: Any) -> None:
+    """`stop_signal` becomes the STOPSIGNAL of a derived image: ECS stops a container with its image's."""
+    if reader.raw.get("stop_signal") is None:
+        return
+    signal = reader.resolved("stop_signal")
+    if not isinstance(signal, (str, int)) or isinstance(signal, bool) or \
+            not STOP_SIGNAL_PATTERN.match(str(signal).upper()):
+        raise reader.error("stop_signal", f"{signal!r} is not a signal: give a name such as SIGINT or a number")
+    reader.draft.data["stop_signal"] = str(signal).upper()
+    reader.report.note(reader.service, "stop_signal", f"{str(signal).upper()}: the STOPSIGNAL of a derived image "
+                       "that push-images.sh builds (FROM the service's image), since ECS stops a container with "
+                       "its image's stop signal")
+
+
+def terminal(reader: Any) -> None:
+    """`stdin_open` and `tty` become the container's interactive and pseudoTerminal."""
+    for key, target in (("stdin_open", "interactive"), ("tty", "pseudo_terminal")):
+        if reader.raw.get(key) is None:
+            continue
+        value = reader.resolved(key)
+        if not isinstance(value, bool):
+            raise reader.error(key, f"expected true or false, got {value!r}")
+        if value:
+            reader.draft.data[target] = True
+
 
 def stop_grace_period(reader: Any) -> None:
     """`stop_grace_period` becomes the container's stopTimeout, within ECS's 2 to 120 seconds."""

@@ -17,7 +17,7 @@ from ecs_templates.importers.compose.environment import Assembled, Plain, classi
 from ecs_templates.importers.compose.env_files import env_files, read_env_file, secret_files
 from ecs_templates.importers.compose.health import read_health_check
 from ecs_templates.importers.compose.ports import read_ports
-from ecs_templates.importers.compose.resources import read_resources, stop_grace_period
+from ecs_templates.importers.compose.resources import read_resources, stop_grace_period, stop_signal, terminal
 from ecs_templates.importers.compose.networks import service_networks
 from ecs_templates.importers.compose.interpolation import (
     InterpolationError,
@@ -147,6 +147,8 @@ class ServiceReader:
         self._volumes()
         options.read_linux(self)
         stop_grace_period(self)
+        stop_signal(self)
+        terminal(self)
         self.draft.networks, self.draft.aliases = service_networks(self, self.context.networks)
         if self.draft.networks:
             self.draft.data["networks"] = list(self.draft.networks)
@@ -161,6 +163,9 @@ class ServiceReader:
                 continue
             if key in SERVICE_NOTED:
                 self.warn(key, SERVICE_NOTED[key])
+            elif key == "hostname" and self.raw[key] == self.service:
+                # Its own service name: what the others already find it by (Service Connect).
+                self.warn(key, f"{self.service!r} is the service's name, which the others reach it by already")
             elif key in SERVICE_UNSUPPORTED_KEYS:
                 self.report.unsupported(self.service, key, why_unsupported(key))
             else:

@@ -1,7 +1,8 @@
 """How push-images.sh fills each repository, read from the ecr template's SourceImages.
 
 A value is an image name (pull it), or {"Pull": image} / {"Build": {...}} with an optional
-"Copy" list (a derived image FROM it adds those project files). Written by
+"Copy" list and "StopSignal" (a derived image FROM it adds those project files and that
+STOPSIGNAL). Written by
 ecs_templates/builders/images.py `source_image`; paths are relative to the project.
 """
 from __future__ import annotations
@@ -23,7 +24,8 @@ def rows(template: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
             result.append((repository, "pull", source, "-"))
             continue
         kind = "build" if "Build" in source else "pull"
-        result.append((repository, kind, source.get("Pull", "-"), "copy" if source.get("Copy") else "-"))
+        derived = source.get("Copy") or source.get("StopSignal")
+        result.append((repository, kind, source.get("Pull", "-"), "copy" if derived else "-"))
     return result
 
 
@@ -40,8 +42,11 @@ def build_arguments(template: Mapping[str, Any], repository: str, project: Path)
 
 
 def derived_dockerfile(template: Mapping[str, Any], repository: str, base: str) -> str:
-    """FROM the repository's image, one COPY per read-only project file (generated, never committed)."""
+    """FROM the repository's image, one COPY per read-only project file, its STOPSIGNAL (generated, never committed)."""
+    source = sources(template)[repository]
     lines = [f"FROM {base}"]
-    for copy in sources(template)[repository]["Copy"]:
+    for copy in source.get("Copy", []):
         lines.append("COPY " + json.dumps([copy["Source"], copy["Path"]]))
+    if source.get("StopSignal"):
+        lines.append(f"STOPSIGNAL {source['StopSignal']}")
     return "\n".join(lines) + "\n"

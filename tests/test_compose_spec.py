@@ -140,3 +140,57 @@ def test_the_report_says_per_service_what_it_became():
         prefix + "db: becomes ECS service db; ports 5432; secrets POSTGRES_PASSWORD <- db-postgres-password; "
                  "networks back",
         prefix + "proxy: becomes ECS service proxy; ports 80 public; UPSTREAM = the address of app:8000; networks front"]
+
+
+def test_reset_and_override_tags_remove_and_replace_what_extends_inherits(tmp_path, validator):
+    result = import_text(tmp_path, """\
+x-base: &base
+  image: nginx:1.27
+  ports: ["8080:80"]
+  environment: {A: "1", B: "2"}
+  labels: {team: web}
+services:
+  base:
+    <<: *base
+  web:
+    extends: base
+    ports: !reset []
+    environment: !override {C: "3"}
+    labels: !reset null
+  plain:
+    image: nginx:1.27
+    command: !reset null
+""")
+    web = result.config.application.container("web")
+    assert web.ports == ()  # the inherited 8080:80 is gone
+    assert dict(web.environment) == {"C": "3"} and dict(web.labels) == {}
+    assert result.config.application.container("plain").command == ()
+    files = render_templates(build_all(result.config))
+    assert validator.lint_text(files["ecs-services.json"].decode(), "ecs-services.json") == []
+
+
+def test_an_included_files_paths_are_its_own_directorys(tmp_path):
+    (tmp_path / "api" / "app").mkdir(parents=True)
+    (tmp_path / "api" / "app" / "Dockerfile").write_text("FROM python:3.12\nEXPOSE 8000\n")
+    (tmp_path / "api" / "nginx.conf").write_text("events {}\n")
+    (tmp_path / "api" / "compose.yaml").write_text(
+        "services:\n  api:\n    build: ./app\n  edge:\n    image: nginx:1.27\n    ports: ['80:80']\n"
+        "    depends_on: [api]\n    volumes: ['./nginx.conf:/etc/nginx/nginx.conf:ro', '/var/log:/host-logs:ro']\n")
+    (tmp_path / "compose.yaml").write_text("include:\n  - api/compose.yaml\nservices:\n  other:\n    image: busybox:1.36\n")
+    result = import_compose(tmp_path / "compose.yaml", environ={})
+    containers = result.config.application
+    assert containers.container("api").build.context == "api/app"
+    edge = containers.container("edge")
+    assert [(c.source, c.path) for c in edge.copies] == [("api/nginx.conf", "/etc/nginx/nginx.conf")]
+    assert [(m.source, m.path) for m in edge.host_mounts] == [("/var/log", "/host-logs")]  # a host path stays one
+
+    (tmp_path / "compose.yaml").write_text("include:\n  - path: api/compose.yaml\n    env_file: api.env\n")
+    with pytest.raises(ComposeError, match=r"include\[0\]\.env_file: the import interpolates every file"):
+        import_compose(tmp_path / "compose.yaml", environ={})
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "app").mkdir()
+    (tmp_path / "shared" / "app" / "Dockerfile").write_text("FROM python:3.12\nEXPOSE 8000\n")
+    (tmp_path / "shared" / "nginx.conf").write_text("events {}\n")
+    (tmp_path / "compose.yaml").write_text("include:\n  - path: api/compose.yaml\n    project_directory: shared\n")
+    result = import_compose(tmp_path / "compose.yaml", environ={})
+    assert result.config.application.container("api").build.context == "shared/app"

@@ -4,10 +4,12 @@ The services that come out are the ones `docker compose up` (with the same `--pr
 options) would start, each with what it inherits written in, so that the rest of the
 import reads plain services. The merge follows the Compose Specification
 (https://docs.docker.com/reference/compose-file/merge/): mappings merge key by key, the
-sequences of `_SEQUENCES` are concatenated without repeats, any other value is replaced.
+sequences of `_SEQUENCES` are concatenated without repeats, any other value is replaced;
+`!reset` and `!override` (tags.py) remove or replace what a key inherits.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -15,6 +17,7 @@ from ecs_templates.config.fields import type_name
 from ecs_templates.config.loader import read_yaml_file
 from ecs_templates.errors import ConfigError
 from ecs_templates.importers.compose.report import Report
+from ecs_templates.importers.compose.tags import ComposeLoader, Override, Reset, plain
 
 _SEQUENCES = frozenset(("ports", "expose", "volumes", "secrets", "configs", "env_file", "dns", "dns_search",
                         "cap_add", "cap_drop", "devices", "links", "external_links", "tmpfs", "extra_hosts",
@@ -26,11 +29,14 @@ _MERGED_TOP_LEVEL = ("services", "volumes", "networks", "secrets", "configs")
 def assemble(document: dict[str, Any], path: Path, report: Report, profiles: Sequence[str]) -> dict[str, Any]:
     """`document` (a checked Compose file at `path`) with includes merged, extends resolved, profiles applied."""
     document = _included(document, path, report, [path.resolve()])
-    services = document["services"]
+    services = document.get("services") or {}
+    if not services:
+        raise report.error(None, "services", "no services defined, here or in the included files; add at "
+                                             "least one under services:")
     resolved: dict[str, Any] = {}
     for name in sorted(services, key=str):
         resolved[name] = _extended(report, services, str(name), path.parent, [])
-    document = {**document, "services": resolved}
+    document = plain({**document, "services": resolved})
     return _with_profiles(document, report, profiles)
 
 
@@ -44,10 +50,19 @@ def _included(document: dict[str, Any], path: Path, report: Report, chain: list[
     merged = {key: document[key] for key in document if key != "include"}
     for index, item in enumerate(items):
         where = f"include[{index}]"
+        project_directory = None
         if isinstance(item, dict):
             paths = item.get("path")
             for key in sorted(set(item) - {"path", "project_directory", "env_file"}):
                 raise report.error(None, f"{where}.{key}", "unknown key; include has path, project_directory, env_file")
+            if item.get("env_file") is not None:
+                report.unsupported(None, f"{where}.env_file", "the import interpolates every file with the "
+                                   "environment and the main file's .env; put these variables there")
+            if item.get("project_directory") is not None:
+                if not isinstance(item["project_directory"], str):
+                    raise report.error(None, f"{where}.project_directory",
+                                       f"expected a directory, got {type_name(item['project_directory'])}")
+                project_directory = (path.parent / item["project_directory"]).resolve()
         else:
             paths = item
         paths = paths if isinstance(paths, list) else [paths]
@@ -59,7 +74,7 @@ def _included(document: dict[str, Any], path: Path, report: Report, chain: list[
                 raise report.error(None, where, f"{relative} includes itself (through "
                                                 f"{' -> '.join(p.name for p in chain)}); remove one include")
             try:
-                included = read_yaml_file(target, "included Compose file")
+                included = read_yaml_file(target, "included Compose file", ComposeLoader)
             except ConfigError as error:
                 raise report.error(None, where, f"{relative}: {error.message}") from None
             if not isinstance(included, dict) or not isinstance(included.get("services") or {}, dict):
@@ -71,13 +86,15 @@ def _included(document: dict[str, Any], path: Path, report: Report, chain: list[
                         raise report.error(None, f"{key}.{name}", f"is defined both here and in the included "
                                                                   f"{relative}, which Compose refuses; rename one")
                     if key == "services":
-                        entry = _rooted(entry, target.parent, path.parent)
+                        entry = _rooted(entry, project_directory or target.parent, path.parent)
                     merged.setdefault(key, {})[name] = entry
     return merged
 
 
 def _rooted(service: Any, directory: Path, root: Path) -> Any:
-    """Relative paths of an included service (env_file, extends.file) are the included file's: make them absolute."""
+    """Relative paths of an included service (env_file, extends.file, build context, bind mount
+    sources) are its project directory's (the included file's, or include's project_directory):
+    make them absolute."""
     if not isinstance(service, dict) or directory == root.resolve():
         return service
     service = dict(service)
@@ -91,7 +108,29 @@ def _rooted(service: Any, directory: Path, root: Path) -> Any:
     extends = service.get("extends")
     if isinstance(extends, dict) and isinstance(extends.get("file"), str):
         service["extends"] = {**extends, "file": str(directory / extends["file"])}
+    # Project paths stay relative (to the main file's directory): an absolute one is a host path.
+    build = service.get("build")
+    if isinstance(build, str):
+        service["build"] = _from_root(build, directory, root)
+    elif isinstance(build, dict) and isinstance(build.get("context", "."), str):
+        service["build"] = {**build, "context": _from_root(build.get("context", "."), directory, root)}
+    if isinstance(service.get("volumes"), list):
+        service["volumes"] = [_rooted_volume(item, directory, root) for item in service["volumes"]]
     return service
+
+
+def _from_root(relative: str, directory: Path, root: Path) -> str:
+    return "./" + Path(os.path.relpath(directory / relative, root.resolve())).as_posix()
+
+
+def _rooted_volume(item: Any, directory: Path, root: Path) -> Any:
+    """`./conf:/etc/conf` (short) or {type: bind, source: ./conf} (long), from the included project."""
+    if isinstance(item, str) and item.startswith("."):
+        source, colon, rest = item.partition(":")
+        return _from_root(source, directory, root) + colon + rest
+    if isinstance(item, dict) and isinstance(item.get("source"), str) and item["source"].startswith("."):
+        return {**item, "source": _from_root(item["source"], directory, root)}
+    return item
 
 
 # -- extends -----------------------------------------------------------------------------------
@@ -111,7 +150,7 @@ def _extended(report: Report, services: dict[str, Any], name: str, directory: Pa
     if extends.get("file") is not None:
         file = directory / str(extends["file"])
         try:
-            other = read_yaml_file(file, "Compose file")
+            other = read_yaml_file(file, "Compose file", ComposeLoader)
         except ConfigError as error:
             raise report.error(name, f"{where}.file", error.message) from None
         base_services = other.get("services") if isinstance(other, dict) else None
@@ -139,7 +178,11 @@ def _extended(report: Report, services: dict[str, Any], name: str, directory: Pa
 def merge_service(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in override.items():
-        if key not in merged:
+        if isinstance(value, Reset):
+            merged.pop(key, None)  # !reset: nothing inherited
+        elif isinstance(value, Override):
+            merged[key] = value.value  # !override: replaced whole, not merged
+        elif key not in merged:
             merged[key] = value
         elif key in _PAIRS:
             merged[key] = {**_pairs(merged[key]), **_pairs(value)}

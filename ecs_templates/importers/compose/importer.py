@@ -33,6 +33,7 @@ from ecs_templates.importers.compose.report import Finding, Report
 from ecs_templates.importers.compose.secrets import SecretBook
 from ecs_templates.importers.compose.service import Context, Draft, read_service
 from ecs_templates.importers.compose.summary import service_notes
+from ecs_templates.importers.compose.tags import ComposeLoader
 
 _SERVICE_HINTS = ("image", "build", "ports", "environment", "depends_on", "command")
 _NOT_NAME = re.compile(r"[^a-z0-9]+")
@@ -58,7 +59,7 @@ def import_compose(path: Path, *, environ: Mapping[str, str] | None = None,
     """
     report = Report(str(path), lenient=lenient)
     try:
-        document = read_yaml_file(path, "Compose file")
+        document = read_yaml_file(path, "Compose file", ComposeLoader)
     except ConfigError as error:
         raise ComposeError(str(path), "", error.message.replace(f"Compose file {path} ", "")) from None
     document = assemble(_check_document(document, report), path, report, profiles)
@@ -148,7 +149,10 @@ def _check_document(document: Any, report: Report) -> dict[str, Any]:
         if not isinstance(key, str) or (key not in TOP_LEVEL_KEYS and not key.startswith("x-")):
             raise report.error(None, str(key), f"unknown top-level key; a Compose file has "
                                                f"{', '.join(TOP_LEVEL_KEYS)} (and x-* extensions)")
-    if "services" not in document or not services:
+    if document.get("include") and services is None:
+        document = {**document, "services": {}}  # a file of includes only; assembly checks what they give
+        services = document["services"]
+    elif "services" not in document or not services:
         raise report.error(None, "services", "no services defined; add at least one under services:")
     if not isinstance(services, dict):
         raise report.error(None, "services", f"expected a mapping of service names, got {type_name(services)}")

@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 from troposphere import Sub
 
-from ecs_templates.config.model import Connection, Container
+from ecs_templates.config.container import Connection, Container
 from ecs_templates.errors import ConfigError
 
 LOOPBACK = "127.0.0.1"

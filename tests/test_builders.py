@@ -18,7 +18,8 @@ from ecs_templates.builders.registry import add_repository, lifecycle_policy
 from ecs_templates.builders.secrets import add_generated_secret
 from ecs_templates.builders.service import capacity_provider_strategy
 from ecs_templates.builders.template import add_parameter, new_template
-from ecs_templates.config.model import GeneratedSecret, RegistrySettings
+from ecs_templates.config.application import GeneratedSecret
+from ecs_templates.config.model import RegistrySettings
 from ecs_templates.errors import ConfigError
 from ecs_templates.naming import logical_id
 from helpers import config_with, one_resource

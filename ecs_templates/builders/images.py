@@ -7,7 +7,8 @@ from troposphere import Equals, If, Ref, Template
 
 from ecs_templates.builders.registry import add_name_prefix_parameter, registry_image_uri
 from ecs_templates.builders.template import add_condition, add_parameter, stack_metadata
-from ecs_templates.config.model import Application, Container
+from ecs_templates.config.application import Application
+from ecs_templates.config.container import Container
 from ecs_templates.naming import logical_id
 
 IMAGES_GROUP = "Container images"

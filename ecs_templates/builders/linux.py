@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 from troposphere import ecs
 
-from ecs_templates.config.model import Container
+from ecs_templates.config.container import Container
 
 
 def linux_properties(container: Container) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 from troposphere import Equals, If, NoValue, Ref, Template, secretsmanager
 
 from ecs_templates.builders.template import add_condition, add_parameter
-from ecs_templates.config.model import GeneratedSecret
+from ecs_templates.config.application import GeneratedSecret
 from ecs_templates.naming import logical_id
 
 

@@ -9,8 +9,9 @@ from ecs_templates import wiring
 from ecs_templates.builders.linux import host_mount_points, host_volumes, linux_properties
 from ecs_templates.builders.secrets import assembled_secret_key, secret_value_from
 from ecs_templates.config import instance_types
+from ecs_templates.config.application import Application
+from ecs_templates.config.container import Container
 from ecs_templates.config.container_options import check_launch_type
-from ecs_templates.config.model import Application, Container
 from ecs_templates.errors import ConfigError
 
 

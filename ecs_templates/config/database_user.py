@@ -27,8 +27,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ecs_templates.config.container import Connection, Container, Dependency
 from ecs_templates.config.images import DatabaseEngine
-from ecs_templates.config.model import Connection, Container, Dependency
 
 
 

@@ -7,48 +7,18 @@ for a set of containers that has nothing to do with WordPress.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping
 
-import re
-
 import yaml
 
-from ecs_templates.config.container_loader import OPTION_KEYS, container_options
-from ecs_templates.config.fields import (
-    check_int,
-    check_keys,
-    expect_mapping,
-    get_bool,
-    get_int,
-    get_list,
-    get_scalar_mapping,
-    get_str,
-    get_str_list,
-    join,
-    type_name,
-)
-from ecs_templates.config.model import (
-    APP_PROTOCOLS,
-    DEPENDENCY_CONDITIONS,
-    Application,
-    Config,
-    Connection,
-    Container,
-    Dependency,
-    Ec2Capacity,
-    Ec2Deployment,
-    FargateDeployment,
-    GeneratedSecret,
-    HealthCheck,
-    LogSettings,
-    Mount,
-    PortMapping,
-    RegistrySettings,
-    DEFAULT_STACKS,
-    STACK_NAMES,
-)
+from ecs_templates.config.application import Application
+from ecs_templates.config.application_loader import parse_application
+from ecs_templates.config.deployments import Ec2Deployment, FargateDeployment, LogSettings, RegistrySettings
+from ecs_templates.config.fields import check_keys, expect_mapping, get_str, join, type_name
+from ecs_templates.config.model import DEFAULT_STACKS, STACK_NAMES, Config
 from ecs_templates.config.services import ServiceSettings, ServicesDeployment
 from ecs_templates.config.settings import read_settings
 from ecs_templates.errors import ConfigError
@@ -91,10 +61,11 @@ def read_yaml_file(path: Path, what: str = "config file", loader: type[yaml.Safe
         raise ConfigError("", f"{what} {path} is not valid YAML{where}: {problem}") from None
 
 
-def load_config(path: Path | None = None) -> Config:
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     """The embedded default, overridden by the YAML file at `path` when one is given."""
     if path is None:
         return parse_config({})
+    path = Path(path)
     data = read_yaml_file(path)
     if data is None:
         data = {}
@@ -151,197 +122,6 @@ def parse_config(overrides: Mapping[str, Any]) -> Config:
         services=parse_services(data.get("services"), app),
         stacks=parse_stacks(data.get("stacks")),
     )
-
-
-def parse_application(data: Mapping[str, Any]) -> Application:
-    path = "application"
-    check_keys(data, ("name", "containers", "secrets", "tags"), path)
-    containers = expect_mapping(data.get("containers", {}), join(path, "containers"))
-    secrets = expect_mapping(data.get("secrets", {}) or {}, join(path, "secrets"))
-    return Application(
-        name=get_str(data, "name", path),
-        containers=tuple(parse_container(name, containers[name]) for name in sorted(containers)),
-        secrets=tuple(parse_secret(name, secrets[name] or {}) for name in sorted(secrets)),
-        tags=get_scalar_mapping(data, "tags", path),
-    )
-
-
-def parse_secret(name: str, data: Any) -> GeneratedSecret:
-    path = f"application.secrets.{name}"
-    data = expect_mapping(data, path)
-    check_keys(data, ("description", "length"), path)
-    return GeneratedSecret(
-        name=name,
-        description=get_str(data, "description", path, default="") if data.get("description") else "",
-        length=get_int(data, "length", path, default=32, minimum=16, maximum=128),
-    )
-
-
-NETWORK_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-
-# The keys of application.containers.<name>, each with its one-line description (docs/configuration.md).
-CONTAINER_KEYS = {
-    "image": "the image to run (required); pushed to this account's ECR repository by push-images",
-    "repository": "the ECR repository it is pushed to (default: the container's name)",
-    "ports": "list of {container, host, public, protocol: tcp|udp, app_protocol: http|http2|grpc|tcp|udp}",
-    "environment": "plain environment variables (never passwords: use secrets)",
-    "secrets": "environment variable -> name of an application secret (generated in Secrets Manager)",
-    "health_check": "{command: [CMD-SHELL, ...], interval, timeout, retries, start_period}",
-    "essential": "false: a one-shot job; it runs in the task of each service that waits for it",
-    "depends_on": "container -> START | COMPLETE | SUCCESS | HEALTHY (start order; across services, CloudFormation order)",
-    "links": "bridge-mode links (ecs-ec2)",
-    "uses": "list of {container, port, env, format, password}: the address of another container, written per "
-            "stack; with password (a secret), {password} in format and the whole value a secret",
-    "command": "the command, as a list",
-    "entry_point": "the entry point, as a list",
-    "working_directory": "the working directory",
-    "user": "the user (uid[:gid]) the process runs as",
-    "cpu": "CPU units reserved for this container inside its task",
-    "memory": "hard memory limit of the container (MiB)",
-    "memory_reservation": "soft memory limit of the container (MiB)",
-    "labels": "Docker labels",
-    "mounts": "list of {volume, path, read_only}: named volumes (on EFS in the services stacks)",
-    "sidecar_of": "the service whose task this container joins in the services stacks",
-    **OPTION_KEYS,
-    "stop_timeout": "seconds between SIGTERM and SIGKILL when the task stops (2-120; default ECS's 30)",
-    "networks": "the networks it joins in the services stacks (default: one shared network); a service "
-                "reaches another only through a network they share",
-}
-
-
-def parse_container(name: str, data: Any) -> Container:
-    path = f"application.containers.{name}"
-    data = expect_mapping(data, path)
-    check_keys(data, tuple(CONTAINER_KEYS), path)
-    options = container_options(data, path)
-    # A built image needs no name of its own: the repository's is its local tag.
-    image = (get_str(data, "image", path, default=None) if options["build"] else get_str(data, "image", path)) \
-        or name
-    return Container(
-        name=name,
-        image=image,
-        repository=get_str(data, "repository", path, default=None) or name,
-        ports=tuple(parse_port(item, join(join(path, "ports"), index))
-                    for index, item in enumerate(get_list(data, "ports", path))),
-        environment=get_scalar_mapping(data, "environment", path),
-        secrets=get_scalar_mapping(data, "secrets", path),
-        health_check=parse_health_check(data.get("health_check"), join(path, "health_check")),
-        essential=get_bool(data, "essential", path, default=True),
-        depends_on=parse_dependencies(data.get("depends_on"), join(path, "depends_on")),
-        links=get_str_list(data, "links", path),
-        uses=tuple(parse_connection(item, join(join(path, "uses"), index))
-                   for index, item in enumerate(get_list(data, "uses", path))),
-        command=get_str_list(data, "command", path),
-        entry_point=get_str_list(data, "entry_point", path),
-        working_directory=get_str(data, "working_directory", path, default=None),
-        user=get_str(data, "user", path, default=None),
-        cpu=get_int(data, "cpu", path, default=None, minimum=0, maximum=16384),
-        memory=get_int(data, "memory", path, default=None, minimum=6, maximum=122880),
-        memory_reservation=get_int(data, "memory_reservation", path, default=None,
-                                   minimum=4, maximum=122880),
-        labels=get_scalar_mapping(data, "labels", path),
-        mounts=tuple(parse_mount(item, join(join(path, "mounts"), index))
-                     for index, item in enumerate(get_list(data, "mounts", path))),
-        sidecar_of=get_str(data, "sidecar_of", path, default=None),
-        **options,
-        **parse_networks(data, path),
-        **parse_stop_timeout(data, path),
-    )
-
-
-def parse_stop_timeout(data: Mapping[str, Any], path: str) -> dict[str, Any]:
-    """`stop_timeout`: ECS takes 2 to 120 seconds (Fargate's maximum; the EC2 agent default is 30):
-    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html"""
-    return {"stop_timeout": get_int(data, "stop_timeout", path, default=None, minimum=2, maximum=120)}
-
-
-def parse_networks(data: Mapping[str, Any], path: str) -> dict[str, Any]:
-    """The container's `networks` (each named once), as Container keywords."""
-    networks = get_str_list(data, "networks", path)
-    for index, network in enumerate(networks):
-        if not NETWORK_PATTERN.match(network):
-            raise ConfigError(join(join(path, "networks"), index),
-                              f"{network!r} is not a network name; use letters, digits, '_' and '-'")
-        if network in networks[:index]:
-            raise ConfigError(join(join(path, "networks"), index), f"{network} is listed twice")
-    return {"networks": tuple(sorted(networks))}
-
-
-def parse_mount(data: Any, path: str) -> Mount:
-    data = expect_mapping(data, path)
-    check_keys(data, ("volume", "path", "read_only"), path)
-    return Mount(volume=get_str(data, "volume", path), path=get_str(data, "path", path),
-                 read_only=get_bool(data, "read_only", path, default=False))
-
-
-def parse_port(data: Any, path: str) -> PortMapping:
-    if isinstance(data, int) and not isinstance(data, bool):
-        return PortMapping(container_port=check_int(data, path, 1, 65535))
-    data = expect_mapping(data, path)
-    check_keys(data, ("container", "host", "public", "protocol", "app_protocol"), path)
-    return PortMapping(
-        container_port=get_int(data, "container", path, minimum=1, maximum=65535),
-        host_port=get_int(data, "host", path, default=None, minimum=0, maximum=65535),
-        public=get_bool(data, "public", path, default=False),
-        protocol=get_str(data, "protocol", path, default="tcp", choices=("tcp", "udp")),
-        app_protocol=get_str(data, "app_protocol", path, default=None, choices=APP_PROTOCOLS),
-    )
-
-
-def parse_health_check(data: Any, path: str) -> HealthCheck | None:
-    if data is None:
-        return None
-    data = expect_mapping(data, path)
-    check_keys(data, ("command", "interval", "timeout", "retries", "start_period"), path)
-    command = get_str_list(data, "command", path)
-    if len(command) < 2:
-        raise ConfigError(join(path, "command"),
-                          "give the test as a list, e.g. [CMD-SHELL, 'curl -f http://127.0.0.1/ || exit 1']")
-    health_check = HealthCheck(
-        command=command,
-        interval=get_int(data, "interval", path, default=30, minimum=5, maximum=300),
-        timeout=get_int(data, "timeout", path, default=5, minimum=2, maximum=120),
-        retries=get_int(data, "retries", path, default=3, minimum=1, maximum=10),
-        start_period=get_int(data, "start_period", path, default=0, minimum=0, maximum=300),
-    )
-    if health_check.timeout >= health_check.interval:
-        raise ConfigError(join(path, "timeout"),
-                          f"{health_check.timeout}s must be shorter than interval {health_check.interval}s")
-    return health_check
-
-
-def parse_dependencies(data: Any, path: str) -> tuple[Dependency, ...]:
-    if data is None:
-        return ()
-    data = expect_mapping(data, path)
-    return tuple(
-        Dependency(container=name,
-                   condition=get_str(data, name, path, choices=DEPENDENCY_CONDITIONS))
-        for name in sorted(data)
-    )
-
-
-def parse_connection(data: Any, path: str) -> Connection:
-    data = expect_mapping(data, path)
-    check_keys(data, ("container", "port", "env", "format", "password"), path)
-    connection = Connection(
-        container=get_str(data, "container", path),
-        port=get_int(data, "port", path, minimum=1, maximum=65535),
-        env=get_str(data, "env", path),
-        format=get_str(data, "format", path, default="{host}:{port}"),
-        password=get_str(data, "password", path, default=None),
-    )
-    if "{host}" not in connection.format:
-        raise ConfigError(join(path, "format"), "must contain {host}, e.g. '{host}:{port}' or '{host}'")
-    try:
-        connection.format.format(host="h", port=1, **({"password": "p"} if connection.password else {}))
-    except (KeyError, IndexError, ValueError):
-        raise ConfigError(join(path, "format"), "may use only {host} and {port}"
-                          + (" and {password}" if connection.password else "")) from None
-    if connection.password and "{password}" not in connection.format:
-        raise ConfigError(join(path, "format"), "must contain {password}, where the secret `password` goes, "
-                                                "e.g. 'mysql://root:{password}@{host}:{port}/app'")
-    return connection
 
 
 def parse_ec2(data: Mapping[str, Any], app: Application) -> Ec2Deployment:

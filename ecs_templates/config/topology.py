@@ -15,7 +15,9 @@ from typing import Iterable
 
 from ecs_templates.config import images
 from ecs_templates.config.addresses import named_hosts
-from ecs_templates.config.model import Application, Config, Container, Mount, PortMapping
+from ecs_templates.config.application import Application
+from ecs_templates.config.container import Container, Mount, PortMapping
+from ecs_templates.config.model import Config
 from ecs_templates.config.services import PATH
 from ecs_templates.config.topology_checks import (  # noqa: F401  (re-exported: the stacks and importer use them)
     check_topology,

@@ -1,7 +1,8 @@
 """What the services stacks refuse in a topology, and where the load balancer takes each public port."""
 from __future__ import annotations
 
-from ecs_templates.config.model import Application, PortMapping
+from ecs_templates.config.application import Application
+from ecs_templates.config.container import PortMapping
 from ecs_templates.config.services import PATH, ServiceSettings
 from ecs_templates.config.topology_types import MAIN_HTTP_PORT, MAIN_HTTPS_PORT, Endpoint, Service, Topology, service_name_of
 from ecs_templates.errors import ConfigError

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ecs_templates.config import images
+from ecs_templates.config.container import Container
 from ecs_templates.config.images import DatabaseEngine, DataPath
-from ecs_templates.config.model import Container
 from ecs_templates.config.services import ServiceSettings
 
 HTTP_PROTOCOLS = ("http", "http2", "grpc")

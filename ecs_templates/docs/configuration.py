@@ -5,7 +5,7 @@ page equal to it.
 """
 from __future__ import annotations
 
-from ecs_templates.config.loader import CONTAINER_KEYS
+from ecs_templates.config.application_loader import CONTAINER_KEYS
 from ecs_templates.config.model import (
     DEFAULT_STACKS,
     STACK_NAMES,

@@ -17,7 +17,8 @@ from ecs_templates.builders.secrets import (add_assembled_secret, add_generated_
                                             password_reference, secret_arn)
 from ecs_templates.builders.task_definition import add_task_definition
 from ecs_templates.builders.template import add_condition, add_output, add_parameter
-from ecs_templates.config.model import LOG_RETENTION_DAYS, Config, Container
+from ecs_templates.config.container import Container
+from ecs_templates.config.model import LOG_RETENTION_DAYS, Config
 from ecs_templates.errors import ConfigError
 from ecs_templates.naming import logical_id
 

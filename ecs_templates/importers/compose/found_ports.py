@@ -23,7 +23,7 @@ from typing import Iterable, Mapping, Sequence
 from ecs_templates.config import images
 from ecs_templates.config.addresses import named_hosts
 from ecs_templates.importers.compose.dockerfile import exposed_ports
-from ecs_templates.importers.compose.service import Draft
+from ecs_templates.importers.compose.draft import Draft
 
 _LISTEN_ALL = re.compile(r"(?<![\w.:\]-])(?:0\.0\.0\.0|\[::\]|\*|\+):(\d{1,5})(?![\w.])")
 _PORT_VARIABLE = "PORT"   # the twelve-factor convention: the port a web process binds (https://12factor.net/port-binding)

@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 from ecs_templates.config.fields import type_name
-from ecs_templates.config.model import DEFAULT_NETWORK
+from ecs_templates.config.container import DEFAULT_NETWORK
 from ecs_templates.importers.compose.report import Report
 
 _NOTED = ("driver", "driver_opts", "labels", "name", "ipam", "attachable", "enable_ipv4", "enable_ipv6",

@@ -7,6 +7,7 @@ chosen, and the report says why any is left out:
   on one container port, which one network namespace cannot hold;
 - `ecs-services-rds` when a service is a database the image table knows and its container
   sets what RDS takes over (database name, user, password secret: config/rds_replacement.py).
+Containers that together outgrow the single task's size get a warning naming the setting to raise.
 
 A port's protocol (what the load balancer routes) is, in this order: compose `app_protocol`
 (long port syntax), UDP for a UDP port, the image table's word for that port of the image,
@@ -26,7 +27,7 @@ from ecs_templates.config.topology import (Endpoint, Topology, first_http_endpoi
                                            single_task_port_clashes)
 from ecs_templates.errors import ConfigError
 from ecs_templates.importers.compose.report import Report
-from ecs_templates.importers.compose.service import Draft
+from ecs_templates.importers.compose.draft import Draft
 
 ALWAYS = ("ecr", "ecs-services")
 SINGLE_TASK = ("ecs-ec2", "ecs-fargate")
@@ -135,6 +136,25 @@ def check_replicas(drafts: Mapping[str, Draft], result: Topology, report: Report
             raise report.error(draft.compose_name, "deploy.replicas",
                                f"{draft.replicas} replicas of a service that holds data ({what}): it runs one "
                                "task, never two writers at once; remove deploy.replicas")
+
+
+def warn_task_size(config: Config, report: Report) -> None:
+    """Container sizes must fit in the task's; the task size is stack config, not Compose's."""
+    containers = config.application.containers
+    memory = sum(c.memory or c.memory_reservation or 0 for c in containers)
+    cpu = sum(c.cpu or 0 for c in containers)
+    deployments = [("ec2", config.ec2, "ecs-ec2"), ("fargate", config.fargate, "ecs-fargate")]
+    for section, deployment, stack in deployments:
+        if deployment is None or stack not in config.stacks:
+            continue
+        if memory > deployment.task_memory:
+            report.warn(None, "services", f"the containers ask for {memory} MiB together, more than the "
+                                          f"{section} task's {deployment.task_memory} MiB; raise "
+                                          f"{section}.task_memory in the config")
+        if cpu > deployment.task_cpu:
+            report.warn(None, "services", f"the containers ask for {cpu} CPU units together, more than the "
+                                          f"{section} task's {deployment.task_cpu}; raise {section}.task_cpu "
+                                          "in the config")
 
 
 def port_notes(drafts: Mapping[str, Draft], result: Topology, report: Report) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ecs_templates.config.fields import type_name
-from ecs_templates.config.model import APP_PROTOCOLS
+from ecs_templates.config.container import APP_PROTOCOLS
 from ecs_templates.importers.compose import values
 from ecs_templates.importers.compose.keys import DATABASE_PORTS
 

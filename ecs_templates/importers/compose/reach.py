@@ -17,7 +17,7 @@ from typing import Mapping
 from ecs_templates.config.addresses import find_address, named_hosts
 from ecs_templates.importers.compose.found_ports import found_ports, reached_names
 from ecs_templates.importers.compose.report import Report
-from ecs_templates.importers.compose.service import Draft
+from ecs_templates.importers.compose.draft import Draft
 
 # Conditions under which a dependency is a start order only: the other one has run and exited.
 _COMPLETION = ("SUCCESS", "COMPLETE")

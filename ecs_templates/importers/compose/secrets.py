@@ -4,11 +4,17 @@ No value is ever carried over: Secrets Manager generates each one at deploy time
 injects it as an environment variable. What makes two uses one secret is their source:
 the same Compose secret, the same `${VARIABLE}`, or (for passwords written in plain
 text) the same text, since the containers only work if they agree on it.
+`top_level_secrets` enters the file's top-level `secrets:` in the book.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from ecs_templates.config.fields import type_name
+from ecs_templates.importers.compose.interpolation import InterpolationError, resolve
+from ecs_templates.importers.compose.report import Report
 
 _NOT_NAME = re.compile(r"[^a-z0-9]+")
 
@@ -74,3 +80,33 @@ class SecretBook:
             result[secret.name] = {"description": secret.description or
                                    f"Generated at deploy time for {secret.origin}; injected into {used_by}."}
         return result
+
+
+def top_level_secrets(value: Any, variables: Mapping[str, str], book: SecretBook,
+                      report: Report) -> dict[str, str]:
+    """Top-level secrets: each becomes a generated secret; its local source is never read."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise report.error(None, "secrets", f"expected a mapping of secret names, got {type_name(value)}")
+    secrets = {}
+    for name, options in sorted(value.items()):
+        options = options or {}
+        where = f"secrets.{name}"
+        if not isinstance(options, dict):
+            raise report.error(None, where, f"expected a mapping (file: or environment:), got {type_name(options)}")
+        for key in sorted(options):
+            if key not in ("file", "environment", "external", "name", "x-description") \
+                    and not str(key).startswith("x-"):
+                report.unsupported(None, f"{where}.{key}", "has no meaning for a generated secret")
+        try:
+            options = resolve(options, variables, [])
+        except InterpolationError as error:
+            raise report.error(None, where, str(error)) from None
+        description = options.get("x-description") or ""
+        if not isinstance(description, str):
+            raise report.error(None, f"{where}.x-description", "expected text")
+        variable = options.get("environment")
+        secrets[str(name)] = book.compose_secret(str(name), variable=variable if isinstance(variable, str) else None,
+                                                 description=description.strip())
+    return secrets

@@ -30,8 +30,9 @@ from ecs_templates.builders.network import (
 from ecs_templates.builders.secrets import add_reusable_secret
 from ecs_templates.builders.template import add_output, new_template
 from ecs_templates.config import database_user
+from ecs_templates.config.application import GeneratedSecret
 from ecs_templates.config.container_options import fargate_refusals
-from ecs_templates.config.model import Config, GeneratedSecret
+from ecs_templates.config.model import Config
 from ecs_templates.config.rds_replacement import replacements
 from ecs_templates.config.topology import topology
 from ecs_templates.naming import logical_id

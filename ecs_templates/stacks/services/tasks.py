@@ -12,7 +12,8 @@ from ecs_templates.builders.scaling import add_service_scaling, add_task_count_p
 from ecs_templates.builders.service import add_service, capacity_provider_strategy
 from ecs_templates.builders.template import add_output
 from ecs_templates.config import database_user
-from ecs_templates.config.model import Config, Container
+from ecs_templates.config.container import Container
+from ecs_templates.config.model import Config
 from ecs_templates.config.rds_replacement import Replacement
 from ecs_templates.config.topology import Service, Topology, service_name_of
 from ecs_templates.naming import logical_id

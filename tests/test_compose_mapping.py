@@ -498,3 +498,16 @@ def test_dotted_environment_names_pass_as_docker_passes_them(tmp_path):
     result = import_text(tmp_path, compose("es:\n  image: elasticsearch:8.15.0\n  environment:\n"
                                            "    discovery.type: single-node\n"))
     assert environment(container_definitions(result.config, "awsvpc")["es"]) == {"discovery.type": "single-node"}
+
+
+def test_top_level_names_that_yaml_reads_as_numbers_sit_beside_text_names(tmp_path):
+    """volumes:, networks: and secrets: entries are taken in name order, whatever YAML made of the name."""
+    result = import_text(tmp_path, "services:\n  db:\n    image: postgres:16\n    networks: [back]\n"
+                                   "    volumes: ['1:/var/lib/postgresql/data']\n    secrets: [pw]\n"
+                                   "volumes:\n  1: {}\n  a:\nnetworks:\n  2: {}\n  back:\n"
+                                   "secrets:\n  3: {environment: THREE}\n  pw: {environment: PW}\n")
+    db = result.config.application.container("db")
+    assert [mount.volume for mount in db.mounts] == ["1"]
+    assert db.networks == ("back",)
+    with pytest.raises(ComposeError, match=r"volumes\.a: expected a mapping, got"):
+        import_text(tmp_path, "services:\n  db:\n    image: postgres:16\nvolumes:\n  a: [x]\n")

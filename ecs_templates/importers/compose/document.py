@@ -2,10 +2,11 @@
 
 Services written at the top level instead of under `services:` (a file mis-indented by
 two spaces) get an error that says so, rather than "unknown top-level key".
+`named_entries` walks one of the top-level sections of named entries (volumes:, networks:, secrets:).
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from ecs_templates.config.fields import type_name
 from ecs_templates.importers.compose.keys import TOP_LEVEL_KEYS, TOP_LEVEL_UNSUPPORTED
@@ -46,3 +47,17 @@ def check_document(document: Any, report: Report) -> dict[str, Any]:
         if document.get(key):
             report.unsupported(None, key, TOP_LEVEL_UNSUPPORTED[key])
     return document
+
+
+def named_entries(value: Any, section: str, report: Report,
+                  entry: str = "a mapping") -> Iterator[tuple[str, dict[str, Any], str]]:
+    """(name, options, where) of each entry of a top-level section, by name; an empty entry has no options."""
+    if value is None:
+        return
+    if not isinstance(value, dict):
+        raise report.error(None, section, f"expected a mapping of {section[:-1]} names, got {type_name(value)}")
+    for name, options in sorted(value.items(), key=lambda item: str(item[0])):
+        where = f"{section}.{name}"
+        if not isinstance(options or {}, dict):
+            raise report.error(None, where, f"expected {entry}, got {type_name(options)}")
+        yield str(name), options or {}, where

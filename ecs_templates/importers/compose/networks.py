@@ -21,6 +21,7 @@ from typing import Any
 
 from ecs_templates.config.fields import type_name
 from ecs_templates.config.container import DEFAULT_NETWORK
+from ecs_templates.importers.compose.document import named_entries
 from ecs_templates.importers.compose.report import Report
 
 _NOTED = ("driver", "driver_opts", "labels", "name", "ipam", "attachable", "enable_ipv4", "enable_ipv6",
@@ -32,15 +33,7 @@ _SERVICE_OPTIONS = ("aliases", "ipv4_address", "ipv6_address", "link_local_ips",
 def declared_networks(value: Any, report: Report) -> dict[str, str]:
     """Top-level `networks:`: compose name -> network name in the config (`default` always exists)."""
     networks = {DEFAULT_NETWORK: DEFAULT_NETWORK}
-    if value is None:
-        return networks
-    if not isinstance(value, dict):
-        raise report.error(None, "networks", f"expected a mapping of network names, got {type_name(value)}")
-    for name, options in sorted(value.items(), key=lambda item: str(item[0])):
-        options = options or {}
-        where = f"networks.{name}"
-        if not isinstance(options, dict):
-            raise report.error(None, where, f"expected a mapping, got {type_name(options)}")
+    for name, options, where in named_entries(value, "networks", report):
         for key in sorted(options, key=str):
             if str(key).startswith("x-"):
                 continue
@@ -54,7 +47,7 @@ def declared_networks(value: Any, report: Report) -> dict[str, str]:
                                                     "VPC; not imported")
             else:
                 raise report.error(None, f"{where}.{key}", f"unknown key; networks have {', '.join(_NOTED)}, external")
-        networks[str(name)] = re.sub(r"[^A-Za-z0-9_.-]", "-", str(name)).lstrip("_.-") or "network"
+        networks[name] = re.sub(r"[^A-Za-z0-9_.-]", "-", name).lstrip("_.-") or "network"
     return networks
 
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from ecs_templates.config.fields import type_name
+from ecs_templates.importers.compose.document import named_entries
 from ecs_templates.importers.compose.interpolation import InterpolationError, resolve
 from ecs_templates.importers.compose.report import Report
 
@@ -85,17 +85,9 @@ class SecretBook:
 def top_level_secrets(value: Any, variables: Mapping[str, str], book: SecretBook,
                       report: Report) -> dict[str, str]:
     """Top-level secrets: each becomes a generated secret; its local source is never read."""
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise report.error(None, "secrets", f"expected a mapping of secret names, got {type_name(value)}")
     secrets = {}
-    for name, options in sorted(value.items()):
-        options = options or {}
-        where = f"secrets.{name}"
-        if not isinstance(options, dict):
-            raise report.error(None, where, f"expected a mapping (file: or environment:), got {type_name(options)}")
-        for key in sorted(options):
+    for name, options, where in named_entries(value, "secrets", report, "a mapping (file: or environment:)"):
+        for key in sorted(options, key=str):
             if key not in ("file", "environment", "external", "name", "x-description") \
                     and not str(key).startswith("x-"):
                 report.unsupported(None, f"{where}.{key}", "has no meaning for a generated secret")
@@ -107,6 +99,6 @@ def top_level_secrets(value: Any, variables: Mapping[str, str], book: SecretBook
         if not isinstance(description, str):
             raise report.error(None, f"{where}.x-description", "expected text")
         variable = options.get("environment")
-        secrets[str(name)] = book.compose_secret(str(name), variable=variable if isinstance(variable, str) else None,
-                                                 description=description.strip())
+        secrets[name] = book.compose_secret(name, variable=variable if isinstance(variable, str) else None,
+                                       description=description.strip())
     return secrets

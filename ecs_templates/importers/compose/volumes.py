@@ -10,26 +10,19 @@ from typing import Any, Mapping
 
 from ecs_templates.config.fields import type_name
 from ecs_templates.importers.compose import options
+from ecs_templates.importers.compose.document import named_entries
 from ecs_templates.importers.compose.draft import Draft
 from ecs_templates.importers.compose.report import Report
 
 
 def top_level_volumes(value: Any, variables: Mapping[str, str], report: Report) -> dict[str, str]:
     """Top-level volume -> task volume name."""
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise report.error(None, "volumes", f"expected a mapping of volume names, got {type_name(value)}")
     volumes = {}
-    for name, options in sorted(value.items()):
-        options = options or {}
-        if not isinstance(options, dict):
-            raise report.error(None, f"volumes.{name}", f"expected a mapping, got {type_name(options)}")
-        for key in sorted(options):
+    for name, options, where in named_entries(value, "volumes", report):
+        for key in sorted(options, key=str):
             if not str(key).startswith("x-"):
-                report.unsupported(None, f"volumes.{name}.{key}",
-                                   "ECS task storage has no drivers, labels or external volumes")
-        volumes[str(name)] = re.sub(r"[^A-Za-z0-9_-]", "-", str(name))
+                report.unsupported(None, f"{where}.{key}", "ECS task storage has no drivers, labels or external volumes")
+        volumes[name] = re.sub(r"[^A-Za-z0-9_-]", "-", name)
     return volumes
 
 
